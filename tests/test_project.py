@@ -47,4 +47,6 @@ def test_readme_data_dictionary_is_current():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert BEGIN in text and END in text
     current = text.split(BEGIN, 1)[1].split(END, 1)[0].strip()
-    assert current == data_dictionary().strip(), "run `python -m kpeace._docs` to refresh the README"
+    assert current == data_dictionary().strip(), (
+        "run `python -m kpeace._docs` to refresh the README"
+    )
