@@ -11,7 +11,7 @@ boolean             ``boolean`` (``true`` / ``false``)
 string              ``string``; ``category`` when the field lists categories
                     (ordered when ``categoriesOrdered`` is true)
 date                ``datetime64[ns]`` (``YYYY-MM-DD``)
-list                a tuple of strings per cell (``delimiter`` from the schema)
+list                a tuple per cell (``delimiter`` and ``itemType`` from the schema)
 ==================  ==========================================================
 
 Every cell is checked while it is converted, so a malformed file fails with the file, the
@@ -77,7 +77,10 @@ def _convert_string(raw: pd.Series, field: Mapping[str, Any]) -> pd.Series:
 
 def _convert_list(raw: pd.Series, field: Mapping[str, Any]) -> pd.Series:
     delimiter = field.get("delimiter", ",")
-    return raw.map(lambda cell: tuple(cell.split(delimiter)) if cell else ())
+    items = raw.map(lambda cell: tuple(cell.split(delimiter)) if cell else ())
+    if field.get("itemType") == "integer":
+        return items.map(lambda cell: tuple(int(x) if x.isdigit() else None for x in cell))
+    return items
 
 
 _CONVERTERS: dict[str, Callable[[pd.Series, Mapping[str, Any]], pd.Series]] = {
@@ -139,6 +142,17 @@ def convert_column(raw: pd.Series, field: Mapping[str, Any], path: str) -> pd.Se
                 f"{value!r} is not an allowed value; valid values: {', '.join(map(str, allowed))}",
             )
     out = _CONVERTERS[kind](raw, field)
+    if kind == "list":
+        bad = out.map(lambda cell: None in cell)
+        if bad.any():
+            raise _fail(
+                path,
+                _first_bad(bad),
+                name,
+                f"{raw[bad].iloc[0]!r} is not a list of "
+                f"{field.get('itemType', 'string')} items separated by "
+                f"{field.get('delimiter', ',')!r}",
+            )
     if kind in _TYPE_HINTS:
         bad = out.isna() & ~missing
         if bad.any():
@@ -174,5 +188,5 @@ def pandas_dtype(field: Mapping[str, Any]) -> str:
         "boolean": "boolean",
         "date": "datetime64[ns]",
         "string": "string",
-        "list": "tuple of str",
+        "list": "tuple of int" if field.get("itemType") == "integer" else "tuple of str",
     }.get(kind, kind)

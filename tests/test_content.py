@@ -138,7 +138,7 @@ def test_list_references_resolve(descriptor, tables):
             if not ref:
                 continue
             valid = _key_values(tables, ref["resource"], ref["field"])
-            ids = {item for cell in tables[res["name"]][field["name"]] for item in cell}
+            ids = {str(item) for cell in tables[res["name"]][field["name"]] for item in cell}
             assert ids <= valid, (res["name"], field["name"], ids - valid)
             checked += 1
     assert checked >= 10
@@ -146,7 +146,15 @@ def test_list_references_resolve(descriptor, tables):
 
 # --- sources ---------------------------------------------------------------------------------
 
-SOURCED = ["actors", "documents", "working_groups", "events", "discrepancies", "glossary"]
+SOURCED = [
+    "actors",
+    "documents",
+    "working_groups",
+    "events",
+    "discrepancies",
+    "glossary",
+    "armistice_articles",
+]
 
 
 @pytest.mark.parametrize("table", SOURCED)

@@ -150,3 +150,9 @@ def test_import_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_bad_list_item_is_reported(data_copy):
+    _rewrite(data_copy / "documents.csv", ",7;8,", ",7;eight,")
+    with pytest.raises(DataFileError, match=r"documents.csv, line \d+, column 'essay_paragraphs'"):
+        kpeace.load("documents")

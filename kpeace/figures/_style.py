@@ -1,0 +1,178 @@
+"""Shared look of every figure: palette, layout, controls and the text alternative (private).
+
+Colours are the Okabe–Ito palette, which stays distinguishable with the common forms of colour
+blindness; every figure also varies marker symbol or line dash, so colour is never the only cue.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "black": "#000000",
+    "grey": "#767676",
+}
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans KR', sans-serif"
+ALT_KEY = "kpeace_alt"
+DIM = 0.15
+
+
+def wrap(text: object, width: int = 48) -> str:
+    """Wrap text for a hover label (plotly breaks lines only at ``<br>``).
+
+    Parameters
+    ----------
+    text : object
+        Text to wrap; missing values give an empty string.
+    width : int, optional
+        Maximum characters per line.
+
+    Returns
+    -------
+    str
+        The text with ``<br>`` between lines.
+    """
+    if text is None or text != text:  # None or NaN
+        return ""
+    return "<br>".join(textwrap.wrap(str(text), width)) or ""
+
+
+def base_figure(title: str, alt: str, height: int = 460) -> go.Figure:
+    """Return an empty figure with the house layout and its text alternative.
+
+    Parameters
+    ----------
+    title : str
+        Figure title (short: it must fit 375 px).
+    alt : str
+        Text alternative: what the figure shows, in sentences a screen reader can read.
+    height : int, optional
+        Height in pixels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Responsive width, readable fonts, legend below the plot.
+    """
+    fig = go.Figure()
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 16}},
+        font={"family": FONT, "size": 13, "color": "#1a1a1a"},
+        height=height,
+        autosize=True,
+        margin={"l": 10, "r": 10, "t": 96, "b": 40},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        hoverlabel={"font": {"family": FONT, "size": 13}, "align": "left"},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0, "font": {"size": 12}},
+        meta={ALT_KEY: alt},
+    )
+    return fig
+
+
+def alt_text(fig: go.Figure) -> str:
+    """Return the text alternative stored in a kpeace figure.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        A figure made by a kpeace builder.
+
+    Returns
+    -------
+    str
+        The description (empty if the figure has none).
+    """
+    meta = fig.layout.meta
+    if isinstance(meta, dict):
+        return str(meta.get(ALT_KEY, ""))
+    return ""
+
+
+def control(
+    labels: Sequence[str],
+    args: Sequence[Sequence[Any]],
+    *,
+    name: str,
+    kind: str = "dropdown",
+    active: int = 0,
+    x: float = 0.0,
+    y: float = 1.16,
+) -> dict[str, Any]:
+    """Build one plotly updatemenu whose buttons call ``update`` with the given arguments.
+
+    The same ``args`` drive the live ipywidgets explorer, which applies them to a
+    ``FigureWidget`` with ``plotly_update``; so the handout and the notebook offer exactly the
+    same choices.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        Button labels.
+    args : sequence
+        For each button ``[data_update, layout_update]`` or ``[data_update, layout_update,
+        trace_indices]``, as plotly's ``update`` method takes them.
+    name : str
+        What the control chooses (stored as the menu's ``name``; the live widget uses it as its
+        label).
+    kind : {"dropdown", "buttons"}
+        Dropdown menu or a row of buttons.
+    active : int
+        The button selected at first.
+    x, y : float
+        Position in paper coordinates.
+
+    Returns
+    -------
+    dict
+        An updatemenu description.
+    """
+    buttons = [
+        {"label": label, "method": "update", "args": list(arg)}
+        for label, arg in zip(labels, args, strict=True)
+    ]
+    return {
+        "type": kind,
+        "direction": "right" if kind == "buttons" else "down",
+        "buttons": buttons,
+        "active": active,
+        "name": name,
+        "showactive": True,
+        "x": x,
+        "xanchor": "left",
+        "y": y,
+        "yanchor": "top",
+        "pad": {"r": 4, "t": 2},
+        "font": {"size": 12},
+        "bgcolor": "#f4f4f4",
+        "bordercolor": "#767676",
+    }
+
+
+def visibility(groups: Iterable[str], show: set[str] | None) -> list[bool]:
+    """Return a ``visible`` list: True for traces whose group is in ``show`` (all if None).
+
+    Parameters
+    ----------
+    groups : iterable of str
+        The group of each trace, in trace order.
+    show : set of str or None
+        Groups to show.
+
+    Returns
+    -------
+    list of bool
+        One entry per trace.
+    """
+    return [show is None or group in show for group in groups]
