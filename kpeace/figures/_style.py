@@ -45,7 +45,7 @@ def wrap(text: object, width: int = 48) -> str:
     """
     if text is None or text != text:  # None or NaN
         return ""
-    return "<br>".join(textwrap.wrap(str(text), width)) or ""
+    return "<br>".join(textwrap.wrap(str(text), width, break_long_words=False)) or ""
 
 
 def base_figure(title: str, alt: str, height: int = 460) -> go.Figure:
@@ -67,11 +67,20 @@ def base_figure(title: str, alt: str, height: int = 460) -> go.Figure:
     """
     fig = go.Figure()
     fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 16}},
+        title={
+            "text": title,
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"t": 10},
+            "font": {"size": 16},
+        },
         font={"family": FONT, "size": 13, "color": "#1a1a1a"},
         height=height,
         autosize=True,
-        margin={"l": 10, "r": 10, "t": 96, "b": 40},
+        margin={"l": 10, "r": 10, "t": 50, "b": 40},
         paper_bgcolor="white",
         plot_bgcolor="white",
         hoverlabel={"font": {"family": FONT, "size": 13}, "align": "left"},
@@ -108,7 +117,7 @@ def control(
     kind: str = "dropdown",
     active: int = 0,
     x: float = 0.0,
-    y: float = 1.16,
+    y: float = 1.1,
 ) -> dict[str, Any]:
     """Build one plotly updatemenu whose buttons call ``update`` with the given arguments.
 
@@ -176,3 +185,36 @@ def visibility(groups: Iterable[str], show: set[str] | None) -> list[bool]:
         One entry per trace.
     """
     return [show is None or group in show for group in groups]
+
+
+MENU_TOP = 44
+MENU_STEP = 40
+
+
+def place_menus(fig: go.Figure, menus: Sequence[dict[str, Any]]) -> go.Figure:
+    """Stack the controls under the title, one row each, and make room for them.
+
+    One control per row keeps every figure usable at 375 px: side-by-side menus would overlap.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        A figure from :func:`base_figure`.
+    menus : sequence of dict
+        Updatemenus from :func:`control`.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The same figure, with ``updatemenus`` set and the top margin enlarged.
+    """
+    top = MENU_TOP + MENU_STEP * len(menus) + 22
+    height = fig.layout.height or 460
+    bottom = fig.layout.margin.b if fig.layout.margin.b is not None else 40
+    plot = max(height - top - bottom, 100)
+    placed = []
+    for i, menu in enumerate(menus):
+        from_top = MENU_TOP + MENU_STEP * i
+        placed.append({**menu, "x": 0.0, "y": 1 + (top - from_top) / plot, "yanchor": "top"})
+    fig.update_layout(margin={"t": top}, updatemenus=placed)
+    return fig

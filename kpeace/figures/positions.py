@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpeace.figures._style import OKABE_ITO, base_figure, control, visibility, wrap
+from kpeace.figures._style import OKABE_ITO, base_figure, control, place_menus, wrap
 
 ESSAY = "essay's assessment"
 PREFERENCE = "actor's preference, as the essay reports it"
@@ -31,12 +31,20 @@ def _label(actor: str, names: dict[str, str]) -> str:
     return names.get(actor, actor)
 
 
-def matrix_figure(positions: pd.DataFrame, names: dict[str, str] | None = None) -> go.Figure:
-    """Actor × issue matrix: who leads, supports or is preferred, on each issue.
+def _cell(rows: pd.DataFrame, names: dict[str, str]) -> str:
+    return "<br>".join(
+        wrap(f"{r.stance} {_label(r.counterpart, names)} (¶{r.paragraph})", 15)
+        for r in rows.itertuples()
+    )
 
-    Each cell lists the stance of the row's actor towards its counterpart on that issue; blue
-    squares are the essay's own assessment, vermillion diamonds North Korea's preference as the
-    essay reports it. Controls show both views or one.
+
+def matrix_figure(positions: pd.DataFrame, names: dict[str, str] | None = None) -> go.Figure:
+    """Actor × issue matrix: who leads, who supports, who prefers whom, issue by issue.
+
+    A table with one row per issue and one column per actor; each cell gives the actor's stance
+    towards its counterpart with the essay paragraph. Buttons show both views, only the
+    essay's own assessment, or only North Korea's preference as the essay reports it. Cells
+    where the two views name different counterparts are shaded: the first contradiction.
 
     Parameters
     ----------
@@ -48,79 +56,75 @@ def matrix_figure(positions: pd.DataFrame, names: dict[str, str] | None = None) 
     Returns
     -------
     plotly.graph_objects.Figure
-        One trace per view.
+        One table trace.
     """
     if positions.empty:
         raise ValueError("the positions table is empty; nothing to draw")
     names = names or {}
-    issues = [i for i in positions["issue"].cat.categories if (positions["issue"] == i).any()]
-    actors = list(dict.fromkeys(positions["actor"]))
     table = positions.drop_duplicates(["actor", "counterpart", "issue", "stance", "whose_view"])
+    issues = [str(i) for i in positions["issue"].cat.categories if (table["issue"] == i).any()]
+    actors = list(dict.fromkeys(table["actor"]))
+
+    def grid(view: set[str] | None) -> tuple[list[list[str]], list[list[str]]]:
+        values: list[list[str]] = [[f"<b>{wrap(issue, 11)}</b>" for issue in issues]]
+        fills: list[list[str]] = [["#f4f4f4"] * len(issues)]
+        for actor in actors:
+            column, shade = [], []
+            for issue in issues:
+                cell = table[(table["actor"] == actor) & (table["issue"] == issue)]
+                shown = cell if view is None else cell[cell["whose_view"].isin(view)]
+                column.append(_cell(shown, names) or "—")
+                split = cell.groupby("whose_view", observed=True)["counterpart"].agg(frozenset)
+                clash = len(split) == 2 and split.iloc[0] != split.iloc[1]
+                shade.append("#fde7c8" if clash else "white")
+            values.append(column)
+            fills.append(shade)
+        return values, fills
+
     lines = []
     for (actor, issue), cell in table.groupby(["actor", "issue"], observed=True):
-        parts = [f"{row.stance} {_label(row.counterpart, names)}" for row in cell.itertuples()]
-        lines.append(f"{_label(actor, names)} on {issue}: " + "; ".join(parts))
-    alt = (
-        f"Matrix of {len(actors)} actors ({', '.join(_label(a, names) for a in actors)}) by "
-        f"{len(issues)} issues, from the essay. " + ". ".join(lines) + ". "
-        "On conventional forces the essay names South Korea as North Korea's natural partner, "
-        "while North Korea prefers the United States: the first contradiction."
-    )
-    fig = base_figure("Who deals with whom, issue by issue", alt, height=460)
-    groups = list(VIEW_STYLE)
-    offsets = {ESSAY: 0.17, PREFERENCE: -0.17}
-    for view in groups:
-        label, symbol, colour, _ = VIEW_STYLE[view]
-        part = table[table["whose_view"] == view]
-        xs, ys, texts, hovers = [], [], [], []
-        for (actor, issue), cell in part.groupby(["actor", "issue"], observed=True):
-            xs.append(issues.index(issue))
-            ys.append(actors[::-1].index(actor) + offsets[view])
-            texts.append(
-                ", ".join(f"{r.stance} {_label(r.counterpart, names)}" for r in cell.itertuples())
-            )
-            first = cell.iloc[0]
-            hovers.append(
-                f"<b>{_label(actor, names)} — {issue}</b><br>{wrap(texts[-1])}<br><br>"
-                f"¶{first['paragraph']}: “{wrap(first['quote'])}”"
-            )
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="markers+text",
-                name=label,
-                text=[wrap(t, 16) for t in texts],
-                textposition="middle right",
-                textfont={"size": 11, "color": colour},
-                marker={"symbol": symbol, "size": 12, "color": colour},
-                hovertext=hovers,
-                hovertemplate="%{hovertext}<extra></extra>",
-            )
+        views = "; ".join(
+            f"{r.stance} {_label(r.counterpart, names)}"
+            + (" (as North Korea prefers)" if r.whose_view == PREFERENCE else "")
+            for r in cell.itertuples()
         )
-    fig.update_xaxes(
-        tickvals=list(range(len(issues))),
-        ticktext=[wrap(i, 12) for i in issues],
-        range=[-0.3, len(issues) - 0.1],
-        side="top",
-        showgrid=True,
-        gridcolor="#e5e5e5",
-        fixedrange=True,
+        lines.append(f"{_label(actor, names)}, {issue}: {views}")
+    alt = (
+        f"Table of {len(issues)} issues by {len(actors)} actors "
+        f"({', '.join(_label(a, names) for a in actors)}), from the essay. "
+        + ". ".join(lines)
+        + ". Shaded: on conventional forces the essay names South Korea as "
+        "North Korea's natural partner, while North Korea prefers the United States (the first "
+        "contradiction)."
     )
-    fig.update_yaxes(
-        tickvals=list(range(len(actors))),
-        ticktext=[_label(a, names) for a in actors[::-1]],
-        range=[-0.6, len(actors) - 0.4],
-        showgrid=True,
-        gridcolor="#e5e5e5",
-        fixedrange=True,
-        automargin=True,
+    fig = base_figure("Who deals with whom, issue by issue", alt, height=680)
+    values, fills = grid(None)
+    fig.add_trace(
+        go.Table(
+            columnwidth=[1.1] + [2] * len(actors),
+            header={
+                "values": [
+                    "<b>Issue</b>",
+                    *[f"<b>{wrap(_label(a, names), 12)}</b>" for a in actors],
+                ],
+                "align": "left",
+                "fill": {"color": "#e8eef7"},
+                "font": {"size": 13},
+            },
+            cells={
+                "values": values,
+                "fill": {"color": fills},
+                "align": "left",
+                "font": {"size": 12},
+                "height": 30,
+            },
+        )
     )
-    args = [[{"visible": visibility(groups, chosen)}, {}] for chosen in VIEWS.values()]
-    fig.update_layout(
-        margin={"t": 150},
-        updatemenus=[control(list(VIEWS), args, name="View", kind="buttons", y=1.3)],
-    )
+    args = [
+        [{"cells.values": [grid(v)[0]], "cells.fill.color": [grid(v)[1]]}, {}]
+        for v in VIEWS.values()
+    ]
+    place_menus(fig, [control(list(VIEWS), args, name="View", kind="dropdown")])
     return fig
 
 
@@ -170,9 +174,11 @@ def network_figure(
     groups: list[str] = []
     for row in table.itertuples():
         (x0, y0), (x1, y1) = NODES[row.actor], NODES[row.counterpart]
-        bend = 0.05 if row.whose_view == ESSAY else -0.05
-        xm, ym = (x0 + x1) / 2 + bend, (y0 + y1) / 2 + bend
-        xe, ye = x0 + (x1 - x0) * 0.82, y0 + (y1 - y0) * 0.82
+        length = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
+        bend = 0.07 if row.whose_view == ESSAY else 0.15
+        px, py = (y1 - y0) / length * bend, -(x1 - x0) / length * bend
+        xm, ym = (x0 + x1) / 2 + px, (y0 + y1) / 2 + py
+        xe, ye = x0 + (x1 - x0) * 0.84 + px * 0.4, y0 + (y1 - y0) * 0.84 + py * 0.4
         label, _, colour, dash = VIEW_STYLE[row.whose_view]
         fig.add_trace(
             go.Scatter(
@@ -232,9 +238,8 @@ def network_figure(
     ]
     fig.update_xaxes(visible=False, range=[-0.12, 1.12], fixedrange=True)
     fig.update_yaxes(visible=False, range=[-0.2, 1.12], fixedrange=True)
-    fig.update_layout(
-        updatemenus=[
-            control(issues, args, name="Issue", kind="dropdown", active=issues.index(issue))
-        ]
+    place_menus(
+        fig,
+        [control(issues, args, name="Issue", kind="dropdown", active=issues.index(issue))],
     )
     return fig

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpeace.figures._style import OKABE_ITO, base_figure, control, visibility, wrap
+from kpeace.figures._style import OKABE_ITO, base_figure, control, place_menus, visibility, wrap
 
 ESSAY_DATE = pd.Timestamp("2007-06-06")
 STATUS = {
@@ -153,9 +153,20 @@ def timeline_figure(events: pd.DataFrame, *, show: str = "All events") -> go.Fig
                 ),
             )
         )
+    for lane, y in lane_pos.items():
+        fig.add_annotation(
+            x=0,
+            xref="paper",
+            y=y + 0.42,
+            text=f"<b>{_SHORT_LANES.get(str(lane), str(lane))}</b>",
+            showarrow=False,
+            xanchor="left",
+            yanchor="top",
+            font={"size": 11, "color": "#444"},
+        )
     fig.update_yaxes(
         tickvals=list(lane_pos.values()),
-        ticktext=[_SHORT_LANES.get(str(lane), str(lane)) for lane in lane_pos],
+        showticklabels=False,
         range=[-0.6, len(lanes) - 0.4],
         showgrid=True,
         gridcolor="#e5e5e5",
@@ -166,25 +177,20 @@ def timeline_figure(events: pd.DataFrame, *, show: str = "All events") -> go.Fig
         frame["date"].min() - pd.DateOffset(years=2),
         frame["date"].max() + pd.DateOffset(years=2),
     ]
-    fig.update_xaxes(range=full, showgrid=False, type="date")
+    fig.update_xaxes(range=full, showgrid=False, type="date", nticks=6, tickformat="%Y")
     era_labels = ["All years", *spans]
     era_args = [[{}, {"xaxis.range": full}]] + [
         [{}, {"xaxis.range": [start, end]}] for start, end in spans.values()
     ]
     show_args = [[{"visible": visibility(groups, chosen)}, {}] for chosen in SHOW.values()]
-    fig.update_layout(
-        updatemenus=[
-            control(era_labels, era_args, name="Era", kind="dropdown", x=0.0, y=1.17),
+    place_menus(
+        fig,
+        [
+            control(era_labels, era_args, name="Era", kind="dropdown"),
             control(
-                list(SHOW),
-                show_args,
-                name="Show",
-                kind="dropdown",
-                x=0.5,
-                y=1.17,
-                active=list(SHOW).index(show),
+                list(SHOW), show_args, name="Show", kind="dropdown", active=list(SHOW).index(show)
             ),
-        ]
+        ],
     )
     for trace, visible in zip(
         fig.data, show_args[list(SHOW).index(show)][0]["visible"], strict=True

@@ -1,0 +1,490 @@
+"""The UN Command questions: dependency steps, the forum builder, resolutions side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kpeace.figures._style import OKABE_ITO, base_figure, control, place_menus, wrap
+
+HIGHLIGHT = OKABE_ITO["orange"]
+BEFORE = OKABE_ITO["sky"]
+AFTER = OKABE_ITO["green"]
+IDLE = "#d9d9d9"
+EDGE = "#767676"
+FADED = "#eeeeee"
+
+
+def step_depths(steps: pd.DataFrame) -> dict[str, int]:
+    """Return each step's depth: 0 without prerequisites, else 1 + the deepest prerequisite.
+
+    Parameters
+    ----------
+    steps : pandas.DataFrame
+        The ``unc_steps`` table.
+
+    Returns
+    -------
+    dict
+        Step id → depth.
+
+    Raises
+    ------
+    ValueError
+        If the dependencies contain a cycle or name an unknown step.
+    """
+    deps = {str(r.step_id): tuple(r.depends_on) for r in steps.itertuples()}
+    depth: dict[str, int] = {}
+
+    def visit(step: str, trail: tuple[str, ...]) -> int:
+        if step in trail:
+            raise ValueError(f"circular dependency: {' → '.join((*trail, step))}")
+        if step not in deps:
+            raise ValueError(f"unknown step {step!r} in depends_on")
+        if step not in depth:
+            depth[step] = 1 + max((visit(d, (*trail, step)) for d in deps[step]), default=-1)
+        return depth[step]
+
+    for step in deps:
+        visit(step, ())
+    return depth
+
+
+def ancestors(steps: pd.DataFrame, step_id: str) -> set[str]:
+    """Return every step that must come before ``step_id`` (directly or indirectly).
+
+    Parameters
+    ----------
+    steps : pandas.DataFrame
+        The ``unc_steps`` table.
+    step_id : str
+        A step id.
+
+    Returns
+    -------
+    set of str
+        Prerequisite step ids.
+    """
+    deps = {str(r.step_id): tuple(r.depends_on) for r in steps.itertuples()}
+    found: set[str] = set()
+    todo = list(deps.get(step_id, ()))
+    while todo:
+        step = todo.pop()
+        if step not in found:
+            found.add(step)
+            todo.extend(deps.get(step, ()))
+    return found
+
+
+def descendants(steps: pd.DataFrame, step_id: str) -> set[str]:
+    """Return every step that waits for ``step_id`` (directly or indirectly).
+
+    Parameters
+    ----------
+    steps : pandas.DataFrame
+        The ``unc_steps`` table.
+    step_id : str
+        A step id.
+
+    Returns
+    -------
+    set of str
+        Dependent step ids.
+    """
+    return {str(s) for s in steps["step_id"] if step_id in ancestors(steps, str(s))}
+
+
+def steps_figure(steps: pd.DataFrame, names: Mapping[str, str] | None = None) -> go.Figure:
+    """Draw the UN Command steps as a dependency diagram, one row per track.
+
+    A menu focuses on one step: what must come before it (blue), the step (vermillion) and
+    what waits for it (green). Hover gives who must act, the essay's words and the record.
+
+    Parameters
+    ----------
+    steps : pandas.DataFrame
+        The ``unc_steps`` table.
+    names : mapping, optional
+        Actor id → short name.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One trace per dependency arrow, then the step nodes.
+    """
+    if steps.empty:
+        raise ValueError("the unc_steps table is empty; nothing to draw")
+    names = dict(names or {})
+    depth = step_depths(steps)
+    tracks = [t for t in steps["track"].cat.categories if (steps["track"] == t).any()]
+    ypos = {t: len(tracks) - 1 - i for i, t in enumerate(tracks)}
+    pos: dict[str, tuple[float, float]] = {}
+    slots: dict[tuple[int, str], list[str]] = {}
+    for row in steps.itertuples():
+        slots.setdefault((depth[str(row.step_id)], row.track), []).append(str(row.step_id))
+    for (level, track), members in slots.items():
+        for k, step in enumerate(members):
+            pos[step] = (level, ypos[track] + 0.44 * (k - (len(members) - 1) / 2))
+    edges = [(str(d), str(r.step_id)) for r in steps.itertuples() for d in r.depends_on]
+    described = []
+    for row in steps.sort_values(["step_id"]).itertuples():
+        actors = ", ".join(names.get(a, a) for a in row.must_act) or "—"
+        before = ", ".join(row.depends_on) or "nothing"
+        described.append(
+            f"{row.step_id} ({row.track}): {row.step}; who acts: {actors}; after: {before}"
+        )
+    alt = (
+        f"Dependency diagram of {len(steps)} steps in {len(tracks)} tracks "
+        f"({', '.join(tracks)}), from essay paragraphs 7 to 9. " + ". ".join(described) + "."
+    )
+    fig = base_figure("Ending the UN Command's role: steps", alt, height=500)
+    for start, end in edges:
+        (x0, y0), (x1, y1) = pos[start], pos[end]
+        xe, ye = x0 + (x1 - x0) * 0.86, y0 + (y1 - y0) * 0.86
+        fig.add_trace(
+            go.Scatter(
+                x=[x0, xe],
+                y=[y0, ye],
+                mode="lines+markers",
+                showlegend=False,
+                line={"color": EDGE, "width": 2},
+                marker={
+                    "symbol": ["circle", "arrow"],
+                    "size": [0, 14],
+                    "angleref": "previous",
+                    "color": EDGE,
+                },
+                hoverinfo="skip",
+            )
+        )
+    order = [str(s) for s in steps["step_id"]]
+    hover = []
+    for row in steps.itertuples():
+        actors = ", ".join(names.get(a, a) for a in row.must_act) or "—"
+        text = (
+            f"<b>{row.step_id}: {wrap(row.step, 44)}</b><br>Who must act: {actors}<br>"
+            f"Essay ¶{row.paragraph}: “{wrap(row.quote, 44)}”"
+        )
+        if isinstance(row.record_note, str):
+            text += f"<br><br><i>Record: {wrap(row.record_note, 52)}</i>"
+        hover.append(text)
+    fig.add_trace(
+        go.Scatter(
+            x=[pos[s][0] for s in order],
+            y=[pos[s][1] for s in order],
+            mode="markers+text",
+            text=[f"{s}" for s in order],
+            textposition="middle center",
+            textfont={"color": "black", "size": 11},
+            marker={
+                "size": 34,
+                "color": [IDLE] * len(order),
+                "symbol": "circle",
+                "line": {"width": 1, "color": "#333333"},
+            },
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    for label, colour, symbol in (
+        ("Must come before", BEFORE, "circle"),
+        ("Chosen step", HIGHLIGHT, "circle"),
+        ("Waits for it", AFTER, "circle"),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=label,
+                marker={"color": colour, "size": 12, "symbol": symbol},
+            )
+        )
+    labels = ["All steps"] + [f"{r.step_id}: {r.step}" for r in steps.itertuples()]
+    args = [_focus_args(steps, edges, order, None)] + [
+        _focus_args(steps, edges, order, s) for s in order
+    ]
+    fig.update_xaxes(visible=False, range=[-0.5, max(depth.values()) + 0.5], fixedrange=True)
+    for track, y in ypos.items():
+        fig.add_annotation(
+            x=0,
+            xref="paper",
+            y=y + 0.45,
+            text=f"<b>{track}</b>",
+            showarrow=False,
+            xanchor="left",
+            yanchor="top",
+            font={"size": 11, "color": "#444"},
+        )
+    fig.update_yaxes(
+        tickvals=list(ypos.values()),
+        showticklabels=False,
+        fixedrange=True,
+        range=[-0.6, len(tracks) - 0.4],
+        showgrid=True,
+        gridcolor="#e5e5e5",
+        automargin=True,
+        zeroline=False,
+    )
+    place_menus(
+        fig,
+        [
+            control(
+                [_short(x) for x in labels],
+                args,
+                name="Focus on a step",
+                kind="dropdown",
+            )
+        ],
+    )
+    return fig
+
+
+def _short(text: str, limit: int = 42) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _focus_args(
+    steps: pd.DataFrame, edges: Sequence[tuple[str, str]], order: Sequence[str], focus: str | None
+) -> list:
+    """Return plotly ``update`` arguments that colour the diagram around one step."""
+    if focus is None:
+        node_colours = [IDLE] * len(order)
+        edge_colours = [EDGE] * len(edges)
+    else:
+        before, after = ancestors(steps, focus), descendants(steps, focus)
+        node_colours = [
+            HIGHLIGHT if s == focus else BEFORE if s in before else AFTER if s in after else FADED
+            for s in order
+        ]
+        edge_colours = [
+            BEFORE
+            if start in before and end in before | {focus}
+            else AFTER
+            if start in after | {focus} and end in after
+            else FADED
+            for start, end in edges
+        ]
+    data = {
+        "line.color": [*edge_colours, "rgba(0,0,0,0)"],
+        "marker.color": [*edge_colours, node_colours],
+    }
+    return [data, {}, list(range(len(edges) + 1))]
+
+
+FORUM_ACTORS = ("US", "PRC", "ROK", "DPRK", "JPN", "RUS", "UNC", "KPA", "CPV")
+
+
+def forum_figure(
+    forums: Mapping[str, Sequence[str]],
+    presets: Mapping[str, Sequence[str]],
+    names: Mapping[str, str] | None = None,
+    chosen: str | None = None,
+) -> go.Figure:
+    """Compare a peace forum's parties with reference groups (armistice signatories, …).
+
+    Columns are the reference groups and "Your forum"; rows are actors; a mark means the actor
+    is in the group. A menu picks the composition of "Your forum" from the presets.
+
+    Parameters
+    ----------
+    forums : mapping
+        Reference group label → actor ids (e.g. the armistice signatories).
+    presets : mapping
+        Choices for "Your forum": label → actor ids.
+    names : mapping, optional
+        Actor id → short name.
+    chosen : str, optional
+        The preset shown first (default: the first).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One trace per reference group and one for "Your forum" (the last).
+    """
+    names = dict(names or {})
+    if not presets:
+        raise ValueError("at least one preset forum is needed")
+    chosen = chosen or next(iter(presets))
+    if chosen not in presets:
+        raise ValueError(f"chosen must be one of {', '.join(presets)}; got {chosen!r}")
+    actors = list(
+        dict.fromkeys(
+            [
+                *FORUM_ACTORS,
+                *(a for v in forums.values() for a in v),
+                *(a for v in presets.values() for a in v),
+            ]
+        )
+    )
+    row = {a: len(actors) - 1 - i for i, a in enumerate(actors)}
+    columns = [*forums, "Your forum"]
+    alt = (
+        "Grid comparing who takes part in each group: "
+        + "; ".join(
+            f"{label}: {', '.join(names.get(a, a) for a in members)}"
+            for label, members in forums.items()
+        )
+        + f". The last column, 'Your forum', shows the chosen composition ({chosen}: "
+        + ", ".join(names.get(a, a) for a in presets[chosen])
+        + "). Menu choices: "
+        + "; ".join(presets)
+        + "."
+    )
+    fig = base_figure("Who sits at the peace table?", alt, height=540)
+    fig.update_layout(margin={"b": 70})
+    symbols = ["square", "diamond", "triangle-up", "circle", "star"]
+    colours = [OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["green"], OKABE_ITO["purple"]]
+    for i, (label, members) in enumerate(forums.items()):
+        fig.add_trace(
+            go.Scatter(
+                x=[i] * len(members),
+                y=[row[a] for a in members],
+                mode="markers",
+                name=label,
+                marker={
+                    "symbol": symbols[i % len(symbols)],
+                    "size": 15,
+                    "color": colours[i % len(colours)],
+                },
+                hovertemplate=f"{label}: %{{text}}<extra></extra>",
+                text=[names.get(a, a) for a in members],
+                showlegend=False,
+            )
+        )
+    mine = presets[chosen]
+    fig.add_trace(
+        go.Scatter(
+            x=[len(forums)] * len(mine),
+            y=[row[a] for a in mine],
+            mode="markers",
+            name="Your forum",
+            marker={"symbol": "star", "size": 18, "color": OKABE_ITO["vermillion"]},
+            text=[names.get(a, a) for a in mine],
+            hovertemplate="Your forum: %{text}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    last = len(fig.data) - 1
+    args = [
+        [
+            {
+                "x": [[len(forums)] * len(m)],
+                "y": [[row[a] for a in m]],
+                "text": [[names.get(a, a) for a in m]],
+            },
+            {},
+            [last],
+        ]
+        for m in presets.values()
+    ]
+    fig.update_xaxes(
+        tickvals=list(range(len(columns))),
+        ticktext=[wrap(c, 10) for c in columns],
+        side="bottom",
+        tickangle=0,
+        range=[-0.5, len(columns) - 0.5],
+        showgrid=True,
+        gridcolor="#e5e5e5",
+        fixedrange=True,
+    )
+    fig.update_yaxes(
+        tickvals=list(row.values()),
+        ticktext=[names.get(a, a) for a in row],
+        fixedrange=True,
+        range=[-0.6, len(actors) - 0.4],
+        showgrid=True,
+        gridcolor="#e5e5e5",
+        automargin=True,
+    )
+    place_menus(
+        fig,
+        [
+            control(
+                list(presets),
+                args,
+                name="Your forum",
+                kind="dropdown",
+                active=list(presets).index(chosen),
+            )
+        ],
+    )
+    return fig
+
+
+RESOLUTION_ROWS = {
+    "Overview": ("Adopted", "Vote"),
+    "Key words": ("Key words",),
+    "What it did": ("What it did",),
+}
+
+
+def resolutions_figure(documents: pd.DataFrame, ids: Sequence[str]) -> go.Figure:
+    """Security Council resolutions side by side, as a table with a menu of aspects.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The ``documents`` table.
+    ids : sequence of str
+        Document ids to compare, in order (e.g. the 1950 resolutions).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        A table trace; the menu switches between the overview, the key words and what each did.
+    """
+    docs = documents.set_index("document_id")
+    missing = [i for i in ids if i not in docs.index]
+    if missing:
+        raise ValueError(f"unknown document id(s): {', '.join(missing)}")
+    rows = docs.loc[list(ids)]
+    values = {
+        "Adopted": [d.strftime("%-d %B %Y") for d in rows["date_signed"]],
+        "Vote": rows["vote"].fillna("—").tolist(),
+        "Key words": rows["key_text"].fillna("—").tolist(),
+        "What it did": rows["summary"].tolist(),
+    }
+    heads = rows["short_title"].tolist()
+    alt = (
+        "Table comparing "
+        + ", ".join(heads)
+        + ". "
+        + " ".join(
+            f"{head}: adopted {values['Adopted'][i]}, vote {values['Vote'][i]}. "
+            f"What it did: {values['What it did'][i]}"
+            for i, head in enumerate(heads)
+        )
+    )
+    fig = base_figure("Resolutions 82, 83 and 84 (1950)", alt, height=520)
+
+    def cells(aspect: str) -> list[list[str]]:
+        labels = RESOLUTION_ROWS[aspect]
+        return [[f"<b>{lab}</b>" for lab in labels]] + [
+            [wrap(values[lab][i], 16) for lab in labels] for i in range(len(heads))
+        ]
+
+    fig.add_trace(
+        go.Table(
+            columnwidth=[1.1] + [2] * len(heads),
+            header={
+                "values": ["", *[f"<b>{h}</b>" for h in heads]],
+                "align": "left",
+                "fill": {"color": "#e8eef7"},
+                "font": {"size": 13},
+            },
+            cells={
+                "values": cells("Overview"),
+                "align": "left",
+                "height": 28,
+                "font": {"size": 12},
+                "fill": {"color": "white"},
+            },
+        )
+    )
+    args = [[{"cells.values": [cells(aspect)]}, {}] for aspect in RESOLUTION_ROWS]
+    place_menus(fig, [control(list(RESOLUTION_ROWS), args, name="Compare", kind="buttons")])
+    return fig
