@@ -256,7 +256,11 @@ def test_positions_show_both_contradictions(tables):
     # 1: on conventional forces the essay's natural partner (ROK) is not Pyongyang's choice (US)
     assert who("conventional forces", "essay") == {"ROK"}
     assert who("conventional forces", "actor") == {"US"}
-    assert who("nuclear issue", "essay") == who("nuclear issue", "actor") == {"US"}
+    assert who("nuclear issue", "actor") == {"US"}
+    nuclear = pos[(pos.issue == "nuclear issue") & (pos.whose_view == "essay's assessment")]
+    assert set(zip(nuclear.actor, nuclear.counterpart, nuclear.stance, strict=True)) == {
+        ("US", "DPRK", "critical player")
+    }
     # 2: inter-Korean relations improving, US–DPRK relations tense
     rel = pos[pos.issue == "relations"].set_index(["actor", "counterpart"])["stance"]
     assert "improving" in set(rel.loc[("ROK", "DPRK")])
