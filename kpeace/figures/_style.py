@@ -10,6 +10,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 
 OKABE_ITO = {
@@ -28,6 +29,15 @@ ALT_KEY = "kpeace_alt"
 DIM = 0.15
 
 
+def _missing(value: object) -> bool:
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and value != value)
+    )
+
+
 def wrap(text: object, width: int = 48) -> str:
     """Wrap text for a hover label (plotly breaks lines only at ``<br>``).
 
@@ -43,7 +53,7 @@ def wrap(text: object, width: int = 48) -> str:
     str
         The text with ``<br>`` between lines.
     """
-    if text is None or text != text:  # None or NaN
+    if _missing(text):
         return ""
     return "<br>".join(textwrap.wrap(str(text), width, break_long_words=False)) or ""
 

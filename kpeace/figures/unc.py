@@ -278,6 +278,25 @@ def _focus_args(
 FORUM_ACTORS = ("US", "PRC", "ROK", "DPRK", "JPN", "RUS", "UNC", "KPA", "CPV")
 
 
+def forum_actors(
+    forums: Mapping[str, Sequence[str]], presets: Mapping[str, Sequence[str]]
+) -> list[str]:
+    """Return the actors the forum grid shows, top row first.
+
+    Parameters
+    ----------
+    forums, presets : mapping
+        Reference groups and presets (label → actor ids).
+
+    Returns
+    -------
+    list of str
+        Actor ids: the usual nine first, then any others named.
+    """
+    named = [a for group in (*forums.values(), *presets.values()) for a in group]
+    return list(dict.fromkeys([*FORUM_ACTORS, *named]))
+
+
 def forum_figure(
     forums: Mapping[str, Sequence[str]],
     presets: Mapping[str, Sequence[str]],
@@ -311,15 +330,7 @@ def forum_figure(
     chosen = chosen or next(iter(presets))
     if chosen not in presets:
         raise ValueError(f"chosen must be one of {', '.join(presets)}; got {chosen!r}")
-    actors = list(
-        dict.fromkeys(
-            [
-                *FORUM_ACTORS,
-                *(a for v in forums.values() for a in v),
-                *(a for v in presets.values() for a in v),
-            ]
-        )
-    )
+    actors = forum_actors(forums, presets)
     row = {a: len(actors) - 1 - i for i, a in enumerate(actors)}
     columns = [*forums, "Your forum"]
     alt = (
