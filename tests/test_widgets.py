@@ -1,0 +1,200 @@
+"""Explorers and self-checks, driven headless; their static twins."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+import pytest
+
+import kpeace.widgets as kw
+from kpeace.widgets.views import FigureExplorer, StaticView
+
+
+@pytest.fixture(autouse=True)
+def _live():
+    kw.set_display_mode("live")
+    yield
+    kw.set_display_mode(None)
+
+
+def _figure_state(explorer: FigureExplorer) -> str:
+    return explorer.figure_widget.to_json()
+
+
+FIGURE_EXPLORERS = {
+    "timeline_explorer": ("Era", "After the Cold War (1991–2002)"),
+    "positions_explorer": ("View", "North Korea's preference"),
+    "network_explorer": ("Issue", "nuclear issue"),
+    "steps_explorer": ("Focus on a step", None),
+    "resolutions_explorer": ("Compare", "Key words"),
+    "agreements_explorer": ("Period", "To the essay (June 2007)"),
+    "forecast_tracker": ("Forecast", None),
+    "forum_builder": ("Your forum", "The armistice's commands"),
+}
+
+
+@pytest.mark.parametrize("name", list(FIGURE_EXPLORERS))
+def test_choosing_a_value_updates_the_figure_in_place(name):
+    explorer = getattr(kw, name)()
+    assert isinstance(explorer, FigureExplorer)
+    control_name, value = FIGURE_EXPLORERS[name]
+    control = explorer.controls[control_name]
+    value = value or control.options[2]
+    before, card_before = _figure_state(explorer), explorer.detail.value
+    control.value = value
+    assert _figure_state(explorer) != before
+    assert explorer.selection()[control_name] == value
+    if name in {
+        "timeline_explorer",
+        "steps_explorer",
+        "forecast_tracker",
+        "forum_builder",
+        "agreements_explorer",
+        "network_explorer",
+    }:
+        assert explorer.detail.value != card_before
+
+
+def test_timeline_era_zooms_and_lists_events():
+    explorer = kw.timeline_explorer()
+    explorer.controls["Era"].value = "Armistice and Cold War (1953–1990)"
+    start, end = explorer.figure_widget.layout.xaxis.range
+    assert "1952" <= str(start)[:4] <= "1953" and str(end)[:4] <= "1992"
+    assert "Mutual Defense Treaty signed" in explorer.detail.value
+    explorer.controls["Show"].value = "After the essay"
+    assert [t.visible for t in explorer.figure_widget.data] == [False, False, True]
+
+
+def test_forum_builder_custom_parties():
+    forum = kw.forum_builder()
+    forum.parties.value = ("ROK", "DPRK")
+    assert len(forum.figure_widget.data[-1].y) == 2
+    assert "South Korea, North Korea" in forum.detail.value
+    forum.parties.value = ()
+    assert "Choose at least one party" in forum.detail.value
+
+
+def test_self_check_wrong_then_right():
+    check = kw.self_check("q1-1")
+    wrong = next(k for k, (_, ok, _) in check.question.choices.items() if not ok)
+    right = check.question.correct
+    check.choices.value = wrong
+    assert check.question.choices[wrong][2][:40] in check.feedback.value
+    assert "✗" in check.feedback.value
+    check.choices.value = right
+    assert "✓" in check.feedback.value
+    assert check.question.explanation[:40] in check.feedback.value
+
+
+@pytest.mark.parametrize("odd", [None, "z", "", 3, "answer b"])
+def test_self_check_odd_input_gives_a_message(odd):
+    check = kw.self_check("q2-1")
+    result = check.answer(odd)
+    assert result.correct is None
+    assert "choose" in result.html.lower() or "Choose" in result.html
+    assert check.feedback.value == result.html
+
+
+def test_unknown_question_lists_valid_ids():
+    with pytest.raises(ValueError, match="valid ids: q0-1"):
+        kw.self_check("q9-9")
+
+
+def test_claim_sorter_feedback_for_every_kind():
+    sorter = kw.claim_sorter(9)
+    sorter.claim.value = "C30"
+    sorter.kind.value = "forecast"
+    assert "Not quite" in sorter.feedback.value and "contradiction" in sorter.feedback.value
+    sorter.kind.value = "contradiction"
+    assert "Yes" in sorter.feedback.value
+    assert "not one of the kinds" in sorter.answer("guess")
+    assert "Choose a kind" in sorter.answer(None)
+    sorter.claim.value = "C29"
+    assert sorter.kind.value is None
+
+
+def test_essay_explorer_and_glossary():
+    essay = kw.essay_explorer()
+    essay.control.value = essay.control.options[6]
+    assert "¶7" in essay.card.value and "C21" in essay.card.value
+    glossary = kw.glossary_explorer()
+    glossary.search.value = "정전협정"
+    assert "Armistice Agreement" in glossary.table.value
+    glossary.search.value = "zzzz"
+    assert "No glossary term matches" in glossary.table.value
+
+
+def test_forecast_tracker_records_a_judgement_without_a_verdict():
+    tracker = kw.forecast_tracker()
+    tracker.controls["Forecast"].value = tracker.controls["Forecast"].options[1]
+    tracker.judgement.value = "Too early to tell"
+    assert "no answer key" in tracker.response.value
+    tracker.controls["Forecast"].value = tracker.controls["Forecast"].options[2]
+    assert tracker.judgement.value is None
+
+
+ALL_VIEWS = [
+    "essay_explorer",
+    "glossary_explorer",
+    "timeline_explorer",
+    "articles_explorer",
+    "positions_explorer",
+    "network_explorer",
+    "claim_sorter",
+    "steps_explorer",
+    "forum_builder",
+    "resolutions_explorer",
+    "agreements_explorer",
+    "forecast_tracker",
+]
+
+
+@pytest.mark.parametrize("name", ALL_VIEWS)
+def test_static_twin_is_self_contained_html(name):
+    kw.set_display_mode("static")
+    view = getattr(kw, name)()
+    assert isinstance(view, StaticView)
+    html = view._repr_mimebundle_()["text/html"]
+    assert "<details" in html or name == "glossary_explorer"
+    assert "Loading widget" not in html and "VBox(" not in html
+    assert not re.search(r"<script[^>]+src=", html)
+    assert "http://" not in html and "https://" not in html
+    if name not in {"essay_explorer", "glossary_explorer", "articles_explorer", "claim_sorter"}:
+        assert html.count('class="plotly-graph-div"') == 1
+        assert "Text description of the figure" in html
+        assert "updatemenus" in html
+
+
+def test_static_self_check_hides_the_answer_in_details():
+    kw.set_display_mode("static")
+    html = kw.self_check("q3-3")._repr_mimebundle_()["text/html"]
+    question = kw.Question.from_tables(
+        kw.explorers._tables()["questions"], kw.explorers._tables()["question_choices"], "q3-3"
+    )
+    before, answer = html.split("<details", 1)
+    assert escape(question.prompt[:30]) in before
+    assert all(escape(text[:30]) in before for text, _, _ in question.choices.values())
+    assert all(escape(fb[:30]) in answer for _, _, fb in question.choices.values())
+
+
+def test_display_mode_from_environment(monkeypatch):
+    kw.set_display_mode(None)
+    monkeypatch.setenv("KPEACE_DISPLAY", "static")
+    assert isinstance(kw.essay_explorer(), StaticView)
+    monkeypatch.setenv("KPEACE_DISPLAY", "sideways")
+    with pytest.raises(ValueError, match="live, static"):
+        kw.display_mode()
+    with pytest.raises(ValueError):
+        kw.set_display_mode("sideways")
+
+
+def test_reading_and_discrepancy_mark_their_voice():
+    html = kw.reading(7).html
+    assert 'class="kp-essay"' in html and "¶7" in html
+    disc = kw.discrepancy("D06").html
+    assert 'class="kp-essay"' in disc and 'class="kp-record"' in disc and "Source:" in disc
+    with pytest.raises(ValueError, match="valid ids"):
+        kw.discrepancy("D99")
+    with pytest.raises(ValueError):
+        kw.reading()
