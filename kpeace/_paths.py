@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from functools import lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -20,7 +21,7 @@ PACKAGE_NAME = "kpeace"
 
 
 def data_root() -> Traversable:
-    """Return the folder that holds ``datapackage.json``.
+    """Return the folder that holds ``datapackage.json`` (resolved once per setting).
 
     Returns
     -------
@@ -33,7 +34,14 @@ def data_root() -> Traversable:
     FileNotFoundError
         If no data package can be found; the message says how to fix it.
     """
-    override = os.environ.get("KPEACE_DATA_DIR")
+    return _resolve(
+        os.environ.get("KPEACE_DATA_DIR") or None,
+        bool(os.environ.get("KPEACE_REQUIRE_PACKAGED_DATA")),
+    )
+
+
+@lru_cache(maxsize=8)
+def _resolve(override: str | None, require_packaged: bool) -> Traversable:
     if override:
         folder = Path(override)
         if not (folder / DESCRIPTOR).is_file():
@@ -45,7 +53,7 @@ def data_root() -> Traversable:
     packaged = files(PACKAGE_NAME) / "package_data"
     if packaged.joinpath(DESCRIPTOR).is_file():
         return packaged
-    if os.environ.get("KPEACE_REQUIRE_PACKAGED_DATA"):
+    if require_packaged:
         raise FileNotFoundError(
             "kpeace/package_data/datapackage.json is missing from the installed package: "
             "the wheel was built without data/."

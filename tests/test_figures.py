@@ -117,7 +117,7 @@ def test_marks_use_the_colour_blind_safe_palette(name):
 def test_timeline_show_menu_filters_traces():
     fig = figures.timeline_figure(kpeace.load("events"), show="After the essay")
     visible = [t.visible for t in fig.data]
-    assert visible == [False, False, True]
+    assert visible == [False, False, True, True]
     assert fig.data[2].name == "After the essay" and len(fig.data[2].x) >= 8
 
 

@@ -63,7 +63,7 @@ def test_timeline_era_zooms_and_lists_events():
     assert "1952" <= str(start)[:4] <= "1953" and str(end)[:4] <= "1992"
     assert "Mutual Defense Treaty signed" in explorer.detail.value
     explorer.controls["Show"].value = "After the essay"
-    assert [t.visible for t in explorer.figure_widget.data] == [False, False, True]
+    assert [t.visible for t in explorer.figure_widget.data] == [False, False, True, True]
 
 
 def test_forum_builder_custom_parties():

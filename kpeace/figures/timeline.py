@@ -12,6 +12,7 @@ STATUS = {
     "Mentioned in the essay": ("diamond", OKABE_ITO["blue"]),
     "Not in the essay": ("circle", OKABE_ITO["orange"]),
     "After the essay": ("square", OKABE_ITO["vermillion"]),
+    "The essay itself": ("star", OKABE_ITO["black"]),
 }
 SHOW = {
     "All events": None,
@@ -30,6 +31,8 @@ _SHORT_LANES = {
 
 
 def _status(row: pd.Series) -> str:
+    if row["lane"] == "the essay":
+        return "The essay itself"
     if bool(row["after_essay"]):
         return "After the essay"
     return "Mentioned in the essay" if bool(row["in_essay"]) else "Not in the essay"
@@ -92,7 +95,7 @@ def timeline_figure(events: pd.DataFrame, *, show: str = "All events") -> go.Fig
         f"{frame['date'].max().year}, in {len(lanes)} lanes ({', '.join(map(str, lanes))}). "
         f"{counts.get('Mentioned in the essay', 0)} events are mentioned in the essay, "
         f"{counts.get('Not in the essay', 0)} earlier events are not, and "
-        f"{counts.get('After the essay', 0)} happened after the essay of 6 June 2007. "
+        f"{counts.get('After the essay', 0)} happened after the essay of 6 June 2007; a black star marks the essay itself. "
         "Shaded bands mark the eras: "
         + "; ".join(
             f"{era} ({(frame['era'] == era).sum()} events)" for era in frame["era"].cat.categories
@@ -182,7 +185,17 @@ def timeline_figure(events: pd.DataFrame, *, show: str = "All events") -> go.Fig
     era_args = [[{}, {"xaxis.range": full}]] + [
         [{}, {"xaxis.range": [start, end]}] for start, end in spans.values()
     ]
-    show_args = [[{"visible": visibility(groups, chosen)}, {}] for chosen in SHOW.values()]
+    show_args = [
+        [
+            {
+                "visible": visibility(
+                    groups, None if chosen is None else {*chosen, "The essay itself"}
+                )
+            },
+            {},
+        ]
+        for chosen in SHOW.values()
+    ]
     place_menus(
         fig,
         [

@@ -34,6 +34,24 @@ def _missing(value: object) -> bool:
     )
 
 
+def plain(text: object) -> str:
+    """Return text without the fact sheet's Markdown emphasis marks (``*title*`` → ``title``).
+
+    Parameters
+    ----------
+    text : object
+        The value.
+
+    Returns
+    -------
+    str
+        The text (empty for missing values).
+    """
+    if _missing(text):
+        return ""
+    return str(text).replace("**", "").replace("*", "")
+
+
 def esc(text: object) -> str:
     """Escape any value for HTML (missing values become an empty string).
 
@@ -95,6 +113,7 @@ def record_block(body_html: str, source: str, confidence: str | None = None) -> 
         HTML.
     """
     conf = f"; confidence: {esc(confidence)}" if confidence else ""
+    source = plain(source)
     return (
         f'<div class="kp-record" style="{RECORD_STYLE}">'
         f'<div style="{LABEL_STYLE}color:#00593f">The record</div>'

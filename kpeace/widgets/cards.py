@@ -17,6 +17,7 @@ from kpeace.widgets._html import (
     bullet_list,
     esc,
     essay_block,
+    plain,
     prompt_block,
     record_block,
 )
@@ -108,9 +109,11 @@ def glossary_table(glossary: pd.DataFrame, query: str = "") -> str:
         f"{esc(r.term)}"
         + (f" ({esc(r.abbreviation)})" if isinstance(r.abbreviation, str) else "")
         + "</th>"
-        f'<td lang="ko" style="vertical-align:top;padding:.3em">{esc(r.term_ko)}</td>'
+        f'<td style="vertical-align:top;padding:.3em"><span lang="ko">{esc(r.term_ko)}</span>'
+        + (f'<div style="{SMALL}">{esc(r.ko_note)}</div>' if isinstance(r.ko_note, str) else "")
+        + "</td>"
         f'<td style="vertical-align:top;padding:.3em">{esc(r.definition)}'
-        f'<div style="{SMALL}">Source: {esc(r.source_detail)}</div></td></tr>'
+        f'<div style="{SMALL}">Source: {esc(plain(r.source_detail))}</div></td></tr>'
         for r in rows.itertuples()
     )
     return (
@@ -143,9 +146,13 @@ def article_card(article: pd.Series) -> str:
         if pd.isna(first)
         else (f"paragraph {first}" if first == last else f"paragraphs {first}–{last}")
     )
-    title = "Preamble" if article["part_id"] == "preamble" else f"Article {article['part_id']}"
+    title = (
+        "Preamble"
+        if article["part_id"] == "preamble"
+        else f"Article {article['part_id']}: {article['heading']}"
+    )
     body = (
-        f"<p><strong>{esc(title)}: {esc(article['heading'])}</strong>"
+        f"<p><strong>{esc(title)}</strong>"
         + (f" ({esc(span)})" if span else "")
         + f"</p><p>{esc(article['covers'])}</p>"
     )
@@ -235,9 +242,11 @@ def event_list(events: pd.DataFrame) -> str:
         HTML.
     """
     return bullet_list(
-        f"<strong>{esc(e.display_date)}</strong> — {esc(e.title)}. {esc(e.summary)} "
-        f'<span style="{SMALL}">(Source: {esc(e.source_detail)}; confidence: '
-        f"{esc(e.confidence)})</span>"
+        f"<strong>{esc(e.display_date)}</strong> {badge(str(e.lane))}{esc(e.title)}. "
+        f"{esc(e.summary)} "
+        f'<span style="{SMALL}">(Source: {esc(plain(e.source_detail))}; confidence: '
+        f"{esc(e.confidence_note if isinstance(e.confidence_note, str) else e.confidence)})"
+        "</span>"
         for e in events.sort_values("date").itertuples()
     )
 

@@ -102,6 +102,11 @@ def essay_at_a_glance() -> StaticView:
             f"{len(essay.paragraphs)} paragraphs, "
             f"{sum(len(p.split()) for p in essay.paragraphs)} words",
         ),
+        (
+            "Note",
+            "The post is dated 6 June 2007 but says the conference was held on 7 June 2007; "
+            "it may have been posted ahead of the event (fact sheet §6 item 10).",
+        ),
         ("Rights", essay.rights),
     ]
     body = "".join(
@@ -230,8 +235,7 @@ def articles_explorer() -> View:
     """
     articles = _tables()["armistice_articles"].sort_values("order")
     options = {
-        ("Preamble" if r.part_id == "preamble" else f"Article {r.part_id}")
-        + f": {r.heading}": r.part_id
+        ("Preamble" if r.part_id == "preamble" else f"Article {r.part_id}: {r.heading}"): r.part_id
         for r in articles.itertuples()
     }
     by_id = articles.set_index("part_id", drop=False)
