@@ -95,7 +95,8 @@ def timeline_figure(events: pd.DataFrame, *, show: str = "All events") -> go.Fig
         f"{frame['date'].max().year}, in {len(lanes)} lanes ({', '.join(map(str, lanes))}). "
         f"{counts.get('Mentioned in the essay', 0)} events are mentioned in the essay, "
         f"{counts.get('Not in the essay', 0)} earlier events are not, and "
-        f"{counts.get('After the essay', 0)} happened after the essay of 6 June 2007; a black star marks the essay itself. "
+        f"{counts.get('After the essay', 0)} happened after the essay of 6 June 2007; "
+        "a black star marks the essay itself. "
         "Shaded bands mark the eras: "
         + "; ".join(
             f"{era} ({(frame['era'] == era).sum()} events)" for era in frame["era"].cat.categories
