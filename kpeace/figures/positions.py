@@ -135,8 +135,9 @@ def network_figure(
 
     An arrow runs from an actor to its counterpart; solid blue arrows are the essay's
     assessment, dashed vermillion arrows North Korea's preference. A menu switches the issue,
-    which shows the first contradiction: on the nuclear issue both arrows from North Korea point
-    to the US; on conventional forces they split.
+    which shows the first contradiction: on the nuclear issue the essay's arrow (the US as
+    "a critical player") and North Korea's preference join the same two countries; on
+    conventional forces they split between South Korea and the US.
 
     Parameters
     ----------

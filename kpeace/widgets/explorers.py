@@ -218,9 +218,9 @@ def timeline_explorer(show: str = "All events") -> View:
             part = part[part["after_essay"]]
         elif which == "before":
             part = part[~part["after_essay"]]
-        return f"<p><strong>{esc(era)}</strong>: {len(part)} events</p>" + (
-            cards.event_list(part) or "<p>None in this view.</p>"
-        )
+        if part.empty:
+            return f'<p class="kp-empty"><strong>{esc(era)}</strong>: no events in this view.</p>'
+        return f"<p><strong>{esc(era)}</strong>: {len(part)} events</p>" + cards.event_list(part)
 
     return _figure_view(fig, detail=detail, detail_title="Events by era, with sources")
 
@@ -299,7 +299,9 @@ def network_explorer(issue: str = "conventional forces") -> View:
     fig = figures.network_figure(positions, issue=issue, names=names)
 
     def detail(choice: Mapping[str, str]) -> str:
-        part = positions[positions["issue"] == choice.get("Issue", issue)]
+        part = positions[positions["issue"] == choice.get("Issue", issue)].drop_duplicates(
+            ["actor", "counterpart", "stance", "whose_view"]
+        )
         items = [
             f"<strong>{esc(names.get(r.actor, r.actor))} → "
             f"{esc(names.get(r.counterpart, r.counterpart))}</strong>: {esc(r.stance)} "
@@ -576,7 +578,8 @@ class ForecastTracker(FigureExplorer):
         What the tracker says back.
     """
 
-    def __init__(self, fig: Any, detail: Detail) -> None:
+    def __init__(self, fig: Any, detail: Detail, full: Mapping[str, str]) -> None:
+        self._full = dict(full)
         super().__init__(fig, detail=detail)
         self.judgement = widgets.RadioButtons(
             options=list(prompts.JUDGEMENTS),
@@ -593,7 +596,7 @@ class ForecastTracker(FigureExplorer):
         if change["new"] is None:
             self.response.value = ""
             return
-        forecast = self.controls["Forecast"].value
+        forecast = self._full.get(self.controls["Forecast"].value, self.controls["Forecast"].value)
         self.response.value = prompt_block(
             f"You judged “{esc(forecast)}”: <strong>{esc(change['new'])}</strong>. Write one "
             "sentence naming the event that decided it for you, then compare with a classmate. "
@@ -630,7 +633,9 @@ def forecast_tracker() -> View:
 
     if display_mode() == "static":
         return static_figure(fig, detail=detail, detail_title="Each forecast and the later record")
-    return ForecastTracker(fig, detail)
+    claims = tables["claims"].set_index("claim_id")
+    full = {label: f"{claim}: {claims.loc[claim, 'paraphrase']}" for label, claim in labels.items()}
+    return ForecastTracker(fig, detail, full)
 
 
 # --- self-checks and sources ----------------------------------------------------------------

@@ -113,7 +113,7 @@ def static_figure(
             parts.append(f"<p><strong>{esc(detail_title)}</strong></p>")
         for button in first.buttons:
             card = detail({**base, first.name: button.label})
-            if card:
+            if card and "kp-empty" not in card:
                 parts.append(details(button.label, card))
     return StaticView("".join(parts), alt_text(fig))
 
