@@ -198,3 +198,20 @@ def test_reading_and_discrepancy_mark_their_voice():
         kw.discrepancy("D99")
     with pytest.raises(ValueError):
         kw.reading()
+
+
+@pytest.mark.parametrize("name", ALL_VIEWS)
+def test_live_views_serialise_for_display(name):
+    view = getattr(kw, name)()
+    bundle = view._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    for child in getattr(view, "children", ()):
+        child.get_state()
+
+
+def test_forum_builder_presets_and_custom_stay_in_step():
+    forum = kw.forum_builder()
+    forum.controls["Your forum"].value = "The two Koreas only"
+    assert forum.parties.value == ("ROK", "DPRK")
+    forum.parties.value = ("US", "ROK", "DPRK", "UNC")
+    assert len(forum.figure_widget.data[-1].y) == 4

@@ -31,9 +31,43 @@ def _label(actor: str, names: dict[str, str]) -> str:
     return names.get(actor, actor)
 
 
+PHRASES = {
+    "prefers to negotiate with": "prefers to negotiate with {}",
+    "natural partner": "natural partner: {}",
+    "critical player": "critical player with {}",
+    "leads": "leads, facing {}",
+    "supports": "supports {}",
+    "committed, tied to denuclearization": "committed to normalize with {}, tied to "
+    "denuclearization",
+    "improving": "relations with {} improving",
+    "tense": "relations with {} tense",
+    "political agreement in place": "political agreements with {}",
+    "no similar political agreement": "no similar political agreement with {}",
+    "needs closer coordination": "needs closer coordination with {}",
+}
+
+
+def phrase(stance: str, counterpart: str) -> str:
+    """Return a stance as a readable phrase, e.g. ``"relations with North Korea tense"``.
+
+    Parameters
+    ----------
+    stance : str
+        A ``positions.stance`` value.
+    counterpart : str
+        The counterpart's name.
+
+    Returns
+    -------
+    str
+        The phrase.
+    """
+    return PHRASES.get(str(stance), "{} " + str(stance)).format(counterpart)
+
+
 def _cell(rows: pd.DataFrame, names: dict[str, str]) -> str:
     return "<br>".join(
-        wrap(f"{r.stance} {_label(r.counterpart, names)} (¶{r.paragraph})", 15)
+        wrap(f"{phrase(r.stance, _label(r.counterpart, names))} (¶{r.paragraph})", 15)
         for r in rows.itertuples()
     )
 
@@ -84,7 +118,7 @@ def matrix_figure(positions: pd.DataFrame, names: dict[str, str] | None = None) 
     lines = []
     for (actor, issue), cell in table.groupby(["actor", "issue"], observed=True):
         views = "; ".join(
-            f"{r.stance} {_label(r.counterpart, names)}"
+            phrase(r.stance, _label(r.counterpart, names))
             + (" (as North Korea prefers)" if r.whose_view == PREFERENCE else "")
             for r in cell.itertuples()
         )
@@ -162,7 +196,7 @@ def network_figure(
     summary = []
     for name, group in table.groupby("issue", observed=True):
         arrows = [
-            f"{_label(r.actor, names)} {r.stance} {_label(r.counterpart, names)}"
+            f"{_label(r.actor, names)}: {phrase(r.stance, _label(r.counterpart, names))}"
             + (" (North Korea's preference)" if r.whose_view == PREFERENCE else "")
             for r in group.itertuples()
         ]

@@ -190,7 +190,7 @@ def steps_figure(steps: pd.DataFrame, names: Mapping[str, str] | None = None) ->
         )
     )
     for label, colour, symbol in (
-        ("Must come before", BEFORE, "circle"),
+        ("Must come first", BEFORE, "circle"),
         ("Chosen step", HIGHLIGHT, "circle"),
         ("Waits for it", AFTER, "circle"),
     ):

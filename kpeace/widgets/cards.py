@@ -279,6 +279,10 @@ def forecast_card(claims: pd.DataFrame, events: pd.DataFrame, claim_id: str) -> 
     )
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def claim_kind_feedback(claim: pd.Series, choice: str | None) -> str:
     """Return feedback on a learner's guess of a claim's kind.
 
@@ -307,10 +311,12 @@ def claim_kind_feedback(claim: pd.Series, choice: str | None) -> str:
             f"{esc(prompts.KIND_HINTS[right])}.</p>"
         )
     return (
-        f"<p><strong>Not quite.</strong> A {esc(choice)} {esc(prompts.KIND_HINTS[choice])}. "
-        f"This sentence {esc(prompts.KIND_HINTS[right])}, so the course codes it as a "
+        f"<p><strong>Not quite.</strong> {_article(choice).capitalize()} {esc(choice)} "
+        f"{esc(prompts.KIND_HINTS[choice])}. "
+        f"This sentence {esc(prompts.KIND_HINTS[right])}, so the course codes it as "
+        f"{_article(right)} "
         f"<strong>{esc(right)}</strong>. Kinds can be argued: what words would have to change "
-        f"for it to be a {esc(choice)}?</p>"
+        f"for it to be {_article(choice)} {esc(choice)}?</p>"
     )
 
 

@@ -474,7 +474,7 @@ class ForumBuilder(FigureExplorer):
     ) -> None:
         self._groups = dict(groups)
         self._names = dict(names)
-        super().__init__(fig, detail=self._compare)
+        super().__init__(fig, detail=self._forum_card)
         actors = figures.unc.forum_actors(groups, prompts.FORUM_PRESETS)
         rows = {a: len(actors) - 1 - i for i, a in enumerate(actors)}
         self._rows = rows
@@ -484,10 +484,16 @@ class ForumBuilder(FigureExplorer):
             description="Build your own",
             style={"description_width": "initial"},
         )
+        first = prompts.FORUM_PRESETS.get(self.controls["Your forum"].value, ())
+        self.parties.value = tuple(a for a in first if a in rows)
         self.parties.observe(self._custom, names="value")
+        self.controls["Your forum"].observe(self._preset, names="value")
         self.children = (*self.children[:-3], self.parties, *self.children[-3:])
 
-    def _compare(self, choice: Mapping[str, str]) -> str:
+    def _preset(self, change: Mapping[str, Any]) -> None:
+        self.parties.value = tuple(prompts.FORUM_PRESETS.get(change["new"], ()))
+
+    def _forum_card(self, choice: Mapping[str, str]) -> str:
         chosen = prompts.FORUM_PRESETS.get(choice.get("Your forum", ""), ())
         return cards.forum_comparison(chosen, self._groups, self._names)
 
