@@ -68,3 +68,27 @@ def _resolve(override: str | None, require_packaged: bool) -> Traversable:
         "kpeace cannot find its data files; reinstall it with `pip install kpeace` "
         "(or `pip install -e .` from a checkout)."
     )
+
+
+def notebooks_root() -> Path:
+    """Return the folder that holds the notebook series.
+
+    Returns
+    -------
+    pathlib.Path
+        The installed ``kpeace/package_notebooks`` folder, or the checkout's ``notebooks/``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If neither exists.
+    """
+    packaged = Path(str(files(PACKAGE_NAME) / "package_notebooks"))
+    if packaged.is_dir() and any(packaged.glob("*.ipynb")):
+        return packaged
+    checkout = Path(__file__).resolve().parent.parent / "notebooks"
+    if checkout.is_dir() and any(checkout.glob("*.ipynb")):
+        return checkout
+    raise FileNotFoundError(
+        "kpeace cannot find its notebooks; reinstall it with `pip install kpeace`."
+    )

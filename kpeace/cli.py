@@ -7,8 +7,12 @@ Every command prints a message, never a traceback, for bad input, and exits 0 (d
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -16,7 +20,10 @@ _EPILOG = """\
 examples:
   kpeace data                 summarise every table of the data package
   kpeace data claims          describe one table: its columns, types and sources
+  kpeace handouts             build offline HTML handouts of the whole series into ./handouts
+  kpeace handouts 01 03 --edition student --out /tmp/class
 """
+DEFAULT_HANDOUTS = "handouts"
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
@@ -57,6 +64,101 @@ def _cmd_data(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _series() -> dict[str, Path]:
+    from kpeace._paths import notebooks_root
+
+    return {p.stem: p for p in sorted(notebooks_root().glob("[0-9][0-9]_*.ipynb"))}
+
+
+def _pick_notebooks(names: Sequence[str]) -> list[Path]:
+    series = _series()
+    if not names:
+        return list(series.values())
+    chosen = []
+    for name in names:
+        path = Path(name)
+        if path.suffix == ".ipynb" and path.is_file():
+            chosen.append(path.resolve())
+            continue
+        key = path.name.removesuffix(".ipynb")
+        matches = [stem for stem in series if stem == key or stem.split("_", 1)[0] == key]
+        if len(matches) != 1:
+            valid = ", ".join(series)
+            raise UsageError(
+                f"unknown notebook {name!r}; valid names: {valid} "
+                "(or a number such as 01, or a path to an .ipynb file)"
+            )
+        chosen.append(series[matches[0]])
+    return chosen
+
+
+class UsageError(ValueError):
+    """A bad argument: the command exits with status 2 and this message."""
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{n / 1000:.0f} kB"
+
+
+def _cmd_handouts(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from kpeace.handouts.build import EDITIONS, build
+
+    notebooks = _pick_notebooks(args.notebooks)
+    if args.jobs < 1:
+        raise UsageError(f"--jobs must be 1 or more, not {args.jobs}")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".kpeace-write-test"
+        probe.write_text("", encoding="utf-8")
+        probe.unlink()
+    except OSError as err:
+        print(f"kpeace handouts: cannot write to {out}: {err.strerror or err}", file=sys.stderr)
+        return EXIT_FAILED
+    editions = EDITIONS if args.edition == "both" else (args.edition,)
+    start = time.perf_counter()
+    bar = tqdm(
+        total=len(notebooks),
+        desc="Building handouts",
+        unit="notebook",
+        disable=args.quiet,
+        file=sys.stderr,
+    )
+
+    def tick(result: Any) -> None:
+        bar.set_postfix_str(result.notebook.stem)
+        bar.update(1)
+
+    results, extra = build(
+        notebooks,
+        out,
+        editions=editions,
+        jobs=args.jobs,
+        shared_assets=args.shared_assets,
+        progress=tick,
+    )
+    bar.close()
+    failed = [r for r in results if r.error]
+    written = [f for r in results for f in r.files] + extra.files
+    skipped = [f for r in [*results, extra] for f in r.skipped]
+    for f in written:
+        print(f"  {f}  ({_size(f.stat().st_size)})")
+    total = sum(f.stat().st_size for f in written)
+    print(
+        f"{len(written)} files, {_size(total)}, in {time.perf_counter() - start:.1f} s "
+        f"→ open {out / 'index.html'}"
+    )
+    for f in skipped:
+        print(f"kpeace handouts: left {f} alone: it was not written by kpeace", file=sys.stderr)
+    for r in failed:
+        print(f"kpeace handouts: FAILED {r.error}", file=sys.stderr)
+    return EXIT_FAILED if failed or skipped else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser for ``kpeace``.
 
@@ -88,6 +190,46 @@ def build_parser() -> argparse.ArgumentParser:
     )
     data_parser.add_argument("name", nargs="?", help="a table name, e.g. claims")
     data_parser.set_defaults(func=_cmd_data)
+
+    hand = sub.add_parser(
+        "handouts",
+        help="build offline HTML handouts (student and teacher editions) and an index",
+        description="Execute the notebooks (default: the whole series) and write one "
+        "self-contained HTML file per notebook and edition, plus index.html. The handouts work "
+        "offline: figures keep their menus, answers are behind 'Show the answer'. Only files "
+        "kpeace writes are touched in the output folder; nothing is deleted.",
+        epilog="examples:\n  kpeace handouts\n  kpeace handouts 01 03 --edition student\n"
+        "  kpeace handouts --out /tmp/class --jobs 2 --shared-assets",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    hand.add_argument(
+        "notebooks",
+        nargs="*",
+        metavar="NOTEBOOK",
+        help="notebook names (01_armistice), numbers (01) or .ipynb paths",
+    )
+    hand.add_argument(
+        "--out", default=DEFAULT_HANDOUTS, help=f"output folder (default: ./{DEFAULT_HANDOUTS})"
+    )
+    hand.add_argument(
+        "--edition",
+        choices=["student", "teacher", "both"],
+        default="both",
+        help="which edition(s) to write (default: both)",
+    )
+    hand.add_argument(
+        "--jobs",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="notebooks executed at once (default: 2 or the number of cores)",
+    )
+    hand.add_argument(
+        "--shared-assets",
+        action="store_true",
+        help="write plotly.js once beside the handouts instead of inside each",
+    )
+    hand.add_argument("--quiet", action="store_true", help="no progress bar")
+    hand.set_defaults(func=_cmd_handouts)
     return parser
 
 
@@ -111,6 +253,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     try:
         return int(args.func(args))
+    except UsageError as err:
+        print(f"kpeace {args.command}: {err}", file=sys.stderr)
+        return EXIT_USAGE
     except (FileNotFoundError, ValueError) as err:
         print(f"kpeace {args.command}: {err}", file=sys.stderr)
         return EXIT_FAILED

@@ -126,7 +126,7 @@ def steps_figure(steps: pd.DataFrame, names: Mapping[str, str] | None = None) ->
         slots.setdefault((depth[str(row.step_id)], row.track), []).append(str(row.step_id))
     for (level, track), members in slots.items():
         for k, step in enumerate(members):
-            pos[step] = (level, ypos[track] + 0.44 * (k - (len(members) - 1) / 2))
+            pos[step] = (level, ypos[track] - 0.06 + 0.36 * (k - (len(members) - 1) / 2))
     edges = [(str(d), str(r.step_id)) for r in steps.itertuples() for d in r.depends_on]
     described = []
     for row in steps.sort_values(["step_id"]).itertuples():
@@ -139,7 +139,7 @@ def steps_figure(steps: pd.DataFrame, names: Mapping[str, str] | None = None) ->
         f"Dependency diagram of {len(steps)} steps in {len(tracks)} tracks "
         f"({', '.join(tracks)}), from essay paragraphs 7 to 9. " + ". ".join(described) + "."
     )
-    fig = base_figure("Ending the UN Command's role: steps", alt, height=500)
+    fig = base_figure("Ending the UN Command's role: steps", alt, height=580)
     for start, end in edges:
         (x0, y0), (x1, y1) = pos[start], pos[end]
         xe, ye = x0 + (x1 - x0) * 0.86, y0 + (y1 - y0) * 0.86
@@ -179,7 +179,7 @@ def steps_figure(steps: pd.DataFrame, names: Mapping[str, str] | None = None) ->
             textposition="middle center",
             textfont={"color": "black", "size": 11},
             marker={
-                "size": 34,
+                "size": 30,
                 "color": [IDLE] * len(order),
                 "symbol": "circle",
                 "line": {"width": 1, "color": "#333333"},
@@ -212,7 +212,7 @@ def steps_figure(steps: pd.DataFrame, names: Mapping[str, str] | None = None) ->
         fig.add_annotation(
             x=0,
             xref="paper",
-            y=y + 0.45,
+            y=y + 0.5,
             text=f"<b>{track}</b>",
             showarrow=False,
             xanchor="left",

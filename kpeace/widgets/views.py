@@ -23,7 +23,7 @@ from kpeace.widgets._html import SMALL, details, esc
 
 Detail = Callable[[Mapping[str, str]], str]
 _ids = itertools.count(1)
-PLOTLY_CONFIG = {"responsive": True, "displaylogo": False, "displayModeBar": "hover"}
+PLOTLY_CONFIG = {"responsive": True, "displaylogo": False, "displayModeBar": False}
 
 
 class StaticView:
