@@ -1,0 +1,280 @@
+"""Handouts: built for the whole series, opened offline in Chromium, checked by axe-core."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from playwright.sync_api import sync_playwright
+
+from kpeace.cli import main
+from kpeace.handouts.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(os.environ.get("KPEACE_AXE", ROOT / ".venv/npm/node_modules/axe-core/axe.min.js"))
+PLOTLY_BANNER = re.compile(r"\* plotly\.js v\d")
+REMOTE = re.compile(r"""<(?:script|link|img|iframe|source)[^>]+(?:src|href)=["']?https?://""", re.I)
+PLACEHOLDERS = ("Loading widget", "VBox(", "HBox(", "FigureWidget(", "Error displaying widget")
+
+
+@pytest.fixture(scope="module")
+def handouts(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("handouts")
+    results, extra = build(NOTEBOOKS, out, jobs=2)
+    errors = [r.error for r in results if r.error]
+    assert not errors, errors
+    assert (out / "index.html") in extra.files
+    return out
+
+
+def _files(out: Path) -> list[Path]:
+    files = sorted(out.glob("*.html"))
+    assert len(files) == 2 * len(NOTEBOOKS) + 1
+    return files
+
+
+# --- markup --------------------------------------------------------------------------------
+
+
+def test_every_notebook_and_edition_is_built(handouts):
+    names = {p.name for p in _files(handouts)}
+    for nb in NOTEBOOKS:
+        assert {f"{nb.stem}.student.html", f"{nb.stem}.teacher.html"} <= names
+
+
+def test_self_contained_offline_markup(handouts):
+    for path in _files(handouts):
+        html = path.read_text(encoding="utf-8")
+        assert not REMOTE.findall(html), path.name
+        # plotly.js itself names a map-icon CDN it would use only for map traces: skip it
+        markup = re.sub(r"<script>[^<]*\* plotly\.js v.*?</script>", "", html, flags=re.S)
+        for cdn in ("cdnjs", "unpkg.com", "jsdelivr", "cdn.plot.ly", "require.min.js"):
+            assert cdn not in markup, (path.name, cdn)
+        figures = html.count('class="plotly-graph-div')
+        copies = len(PLOTLY_BANNER.findall(html))
+        assert copies == (1 if figures else 0), (path.name, figures, copies)
+        assert re.search(r'<html lang="en"', html), path.name
+        assert not any(p in html for p in PLACEHOLDERS), path.name
+
+
+def test_editions(handouts):
+    for nb in NOTEBOOKS:
+        student = (handouts / f"{nb.stem}.student.html").read_text(encoding="utf-8")
+        teacher = (handouts / f"{nb.stem}.teacher.html").read_text(encoding="utf-8")
+        notes = [
+            c
+            for c in nbformat.read(nb, as_version=4).cells
+            if "teacher" in c.metadata.get("tags", [])
+        ]
+        assert notes
+        element = re.compile(r'class="[^"]*celltag_teacher')
+        assert not element.search(student)
+        assert len(element.findall(teacher)) >= len(notes)
+        for note in notes:
+            words = re.sub(r"[*_`#>\[\]]", "", note.source).split()
+            sample = " ".join(words[2:9])  # skip the "Teacher note." label
+            assert sample and sample not in student, sample
+        code = re.compile(r'class="highlight hl-ipython3"')
+        assert not code.search(student) and code.search(teacher)
+        assert '<details class="kp-answer" open' in teacher
+        assert '<details class="kp-answer" open' not in student
+        for html in (student, teacher):
+            assert "The Asia Foundation" in html and "kp-footer" in html
+            assert "Sources" in html
+
+
+def test_index_lists_every_handout(handouts):
+    index = (handouts / "index.html").read_text(encoding="utf-8")
+    for nb in NOTEBOOKS:
+        assert f'href="{nb.stem}.student.html"' in index
+        assert f'href="{nb.stem}.teacher.html"' in index
+    assert index.count("Estimated time: ") == len(NOTEBOOKS)
+    assert index.count("Learning objectives") == len(NOTEBOOKS)
+
+
+# --- in the browser ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), "Debian chromium is missing: run tests/setup.sh"
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+def _open(browser, path: Path):
+    context = browser.new_context(viewport={"width": 1000, "height": 1200})
+    page = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+
+    def refuse(route):
+        requests.append(route.request.url)
+        route.abort()
+
+    page.route(re.compile(r"^https?://"), refuse)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    return context, page, requests, errors
+
+
+STATE = """el => JSON.stringify({
+  data: el.data.map(t => [t.visible, t.x, t.y, t.cells && t.cells.values,
+                          t.marker && t.marker.color, t.marker && t.marker.opacity]),
+  range: el.layout.xaxis && el.layout.xaxis.range})"""
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in NOTEBOOKS])
+@pytest.mark.parametrize("edition", ["student", "teacher"])
+def test_handout_in_chromium_offline(handouts, browser, stem, edition):
+    path = handouts / f"{stem}.{edition}.html"
+    html = path.read_text(encoding="utf-8")
+    expected = html.count('class="plotly-graph-div')
+    context, page, requests, errors = _open(browser, path)
+    try:
+        if expected:
+            page.wait_for_function(
+                f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {expected}",
+                timeout=30_000,
+            )
+        assert page.locator(".js-plotly-plot").count() == expected
+        body = page.inner_text("body")
+        assert not any(p in body for p in PLACEHOLDERS)
+        if expected:
+            plot = page.locator(".js-plotly-plot").first
+            before = plot.evaluate(STATE)
+            header = plot.locator("g.updatemenu-header-group")
+            if header.count():
+                header.first.click()
+                page.locator("g.updatemenu-dropdown-button").nth(1).click()
+            else:
+                plot.locator("g.updatemenu-button").nth(1).click()
+            page.wait_for_timeout(300)
+            assert plot.evaluate(STATE) != before, "clicking a plotly control changed nothing"
+        answers = page.locator("details.kp-answer")
+        if answers.count():
+            first = answers.first
+            if edition == "student":
+                assert not first.locator("div").first.is_visible()
+                first.locator("summary").click()
+            assert first.locator("div").first.is_visible()
+            assert "✓" in first.inner_text() or "Yes" in first.inner_text()
+        assert requests == []
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_accessibility_axe_core(handouts, browser):
+    assert AXE.is_file(), f"axe-core is missing at {AXE}: run tests/setup.sh"
+    script = AXE.read_text(encoding="utf-8")
+    report = {}
+    for path in _files(handouts):
+        context, page, _, _ = _open(browser, path)
+        try:
+            page.add_script_tag(content=script)
+            violations = page.evaluate(
+                "async () => (await axe.run(document)).violations"
+                ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length}))"
+            )
+        finally:
+            context.close()
+        report[path.name] = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert len(report) == 2 * len(NOTEBOOKS) + 1
+    assert not any(report.values()), json.dumps(report, indent=1)
+
+
+# --- the command and its failure paths -------------------------------------------------------
+
+
+def test_unknown_notebook_lists_valid_names(capsys):
+    assert main(["handouts", "99_nothing", "--out", "/tmp/never-written"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown notebook '99_nothing'" in err and "01_armistice" in err
+    assert not Path("/tmp/never-written").exists()
+
+
+def test_broken_notebook_is_reported_and_others_still_built(tmp_path, capsys):
+    broken = nbformat.read(NOTEBOOKS[0], as_version=4)
+    broken.cells.insert(3, nbformat.v4.new_code_cell('raise ValueError("deliberately broken")'))
+    path = tmp_path / "09_broken.ipynb"
+    nbformat.write(broken, path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("a teacher's own file", encoding="utf-8")
+    (out / "index.html").write_text("<p>someone else's index</p>", encoding="utf-8")
+    status = main(
+        ["handouts", str(path), "00", "--out", str(out), "--edition", "student", "--quiet"]
+    )
+    assert status == 1
+    err = capsys.readouterr().err
+    assert "09_broken.ipynb: cell 3" in err and "ValueError: deliberately broken" in err
+    assert (out / "00_start_here.student.html").is_file()
+    assert not (out / "09_broken.student.html").exists()
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "a teacher's own file"
+    assert (out / "index.html").read_text(encoding="utf-8") == "<p>someone else's index</p>"
+    assert "left" in err and "index.html" in err
+
+
+def test_shared_assets_write_plotly_once(tmp_path, capsys):
+    out = tmp_path / "shared"
+    assert main(["handouts", "02", "--out", str(out), "--shared-assets", "--quiet"]) == 0
+    capsys.readouterr()
+    scripts = list(out.glob("plotly-*.min.js"))
+    assert len(scripts) == 1
+    for page in out.glob("02_*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not PLOTLY_BANNER.search(html)
+        assert f'<script src="{scripts[0].name}"></script>' in html
+
+
+def test_unwritable_output_folder_gives_a_message(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    assert main(["handouts", "00", "--out", str(blocker)]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+
+
+def test_nbconvert_entry_point(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nbconvert",
+            "--to",
+            "kpeace_handout",
+            "--execute",
+            "--output-dir",
+            str(tmp_path),
+            str(NOTEBOOKS[0]),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KPEACE_DISPLAY": ""},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    html = next(tmp_path.glob("*.html")).read_text(encoding="utf-8")
+    assert 'content="kpeace handouts"' in html
+    assert not REMOTE.findall(html)
+    assert "application/vnd.jupyter.widget-view" not in html and "<details" in html
