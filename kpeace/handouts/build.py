@@ -1,0 +1,290 @@
+"""Build the handouts: execute each notebook once (static mode), export both editions, index.
+
+Only files this module owns are written inside the output folder (handouts, ``index.html``, the
+shared plotly.js); nothing there is ever deleted, and a file of the same name that kpeace did not
+write is left alone and reported.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from kpeace.handouts.exporter import HandoutExporter, plotly_js, plotly_js_name
+
+EDITIONS = ("student", "teacher")
+GENERATOR = '<meta name="generator" content="kpeace handouts">'
+
+
+@dataclass
+class NotebookInfo:
+    """What the index shows about a notebook."""
+
+    stem: str
+    title: str
+    minutes: int | None
+    objectives: list[str]
+
+
+@dataclass
+class BuildResult:
+    """The outcome for one notebook."""
+
+    notebook: Path
+    info: NotebookInfo | None = None
+    files: list[Path] = field(default_factory=list)
+    error: str | None = None
+    seconds: float = 0.0
+    skipped: list[Path] = field(default_factory=list)
+
+
+def describe_notebook(nb: nbformat.NotebookNode, stem: str) -> NotebookInfo:
+    """Read a notebook's title, estimated time and learning objectives.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The notebook.
+    stem : str
+        Its file name without extension (fallback title).
+
+    Returns
+    -------
+    NotebookInfo
+        What the index shows.
+    """
+    title, minutes, objectives = stem, None, []
+    markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    for source in markdown:
+        heading = re.search(r"^#\s+(.+)$", source, re.M)
+        if heading:
+            title = heading.group(1).strip()
+            break
+    for source in markdown:
+        found = re.search(r"(?i)estimated time:?\**\s*(?:about\s*)?(\d+)", source)
+        if found:
+            minutes = int(found.group(1))
+            break
+    text = "\n".join(markdown)
+    section = re.search(r"^## Learning objectives\s*$(.*?)(?=^#{1,2} |\Z)", text, re.M | re.S)
+    if section:
+        objectives = [
+            re.sub(r"[*_`]", "", m.strip())
+            for m in re.findall(r"^\s*(?:[-*]|\d+\.)\s+(.+)$", section.group(1), re.M)
+        ]
+    return NotebookInfo(stem=stem, title=title, minutes=minutes, objectives=objectives)
+
+
+def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
+    """Execute a notebook in a fresh kernel in static display mode.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The notebook.
+    timeout : int, optional
+        Seconds allowed per cell.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The executed notebook.
+
+    Raises
+    ------
+    RuntimeError
+        If a cell fails; the message names the notebook, the cell and the error.
+    """
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute(env={**os.environ, "KPEACE_DISPLAY": "static"})
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+                raise RuntimeError(
+                    f"{path.name}: cell {index} ({first[:60]!r}) failed: "
+                    f"{output.get('ename')}: {output.get('evalue')}"
+                )
+    return nb
+
+
+def _owned(path: Path) -> bool:
+    if not path.exists():
+        return True
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+    except OSError:
+        return False
+    return GENERATOR in head or path.name == plotly_js_name() and "plotly.js" in head[:400]
+
+
+def _write(path: Path, text: str, result: BuildResult) -> None:
+    if not _owned(path):
+        result.skipped.append(path)
+        return
+    path.write_text(text, encoding="utf-8")
+    result.files.append(path)
+
+
+def build_one(
+    path: Path, out: Path, editions: Sequence[str], shared_assets: bool
+) -> BuildResult:
+    """Execute one notebook and write its handouts.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The notebook.
+    out : pathlib.Path
+        The output folder (must exist).
+    editions : sequence of str
+        ``"student"`` and/or ``"teacher"``.
+    shared_assets : bool
+        Reference a shared plotly.js instead of inlining it.
+
+    Returns
+    -------
+    BuildResult
+        Files written, or the error.
+    """
+    result = BuildResult(notebook=path)
+    start = time.perf_counter()
+    try:
+        nb = execute(path)
+        result.info = describe_notebook(nb, path.stem)
+        for edition in editions:
+            exporter = HandoutExporter(edition=edition, shared_assets=shared_assets)
+            body, _ = exporter.from_notebook_node(nb, {"metadata": {"name": result.info.title}})
+            _write(out / f"{path.stem}.{edition}.html", body, result)
+    except Exception as err:  # reported per notebook; the others are still built
+        result.error = str(err) if isinstance(err, RuntimeError) else (
+            f"{path.name}: {type(err).__name__}: {err}"
+        )
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def index_page(results: Iterable[BuildResult], editions: Sequence[str]) -> str:
+    """Return the index page listing every handout with title, objectives and time.
+
+    Parameters
+    ----------
+    results : iterable of BuildResult
+        Built notebooks.
+    editions : sequence of str
+        The editions built.
+
+    Returns
+    -------
+    str
+        A self-contained HTML page.
+    """
+    from kpeace import __version__, data
+
+    essay = data.essay()
+    items = []
+    for result in results:
+        if result.info is None:
+            continue
+        info = result.info
+        written = {f.name for f in result.files}
+        links = " · ".join(
+            f'<a href="{html.escape(info.stem)}.{e}.html">{e.capitalize()} edition</a>'
+            for e in editions
+            if f"{info.stem}.{e}.html" in written
+        )
+        minutes = f"{info.minutes} minutes" if info.minutes else "time not given"
+        objectives = "".join(f"<li>{html.escape(o)}</li>" for o in info.objectives)
+        items.append(
+            f"<li><h2>{html.escape(info.title)}</h2><p class=\"meta\">Estimated time: {minutes}"
+            f"</p><p>{links}</p>"
+            + (f"<details><summary>Learning objectives</summary><ul>{objectives}</ul></details>"
+               if objectives else "")
+            + "</li>"
+        )
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+{GENERATOR}
+<title>kpeace handouts: {html.escape(essay.title)}</title>
+<style>
+body {{ font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1a1a1a;
+  max-width: 48rem; margin: 0 auto; padding: 1rem; line-height: 1.55; font-size: 17px; }}
+h1 {{ font-size: 1.6rem; }} h2 {{ font-size: 1.2rem; margin: .2rem 0; }}
+ol.kp-index {{ padding-left: 1.2rem; }} ol.kp-index > li {{ margin: 1rem 0; }}
+a {{ color: #00527f; }} .meta, footer {{ color: #3d3d3d; }}
+footer {{ border-top: 1px solid #c8c8c8; margin-top: 2rem; font-size: .9rem; }}
+summary {{ cursor: pointer; color: #00527f; font-weight: 600; }}
+a:focus-visible, summary:focus-visible {{ outline: 3px solid #E69F00; outline-offset: 2px; }}
+</style></head>
+<body><header><h1>A course on “{html.escape(essay.title)}”</h1>
+<p>{html.escape(essay.author)}, {html.escape(essay.series)} ({html.escape(essay.publisher)}),
+6 June 2007. Six handouts, in order. Each works offline in any browser: the menus above the
+figures change them, and answers are behind “Show the answer”.</p></header>
+<main><ol class="kp-index">{''.join(items)}</ol></main>
+<footer><p>{html.escape(essay.attribution)}</p><p>{html.escape(essay.rights)}</p>
+<p>Made with kpeace {__version__}.</p></footer></body></html>
+"""
+
+
+def build(
+    notebooks: Sequence[Path],
+    out: Path,
+    *,
+    editions: Sequence[str] = EDITIONS,
+    jobs: int = 1,
+    shared_assets: bool = False,
+    progress: Callable[[BuildResult], None] | None = None,
+) -> tuple[list[BuildResult], BuildResult]:
+    """Build handouts for ``notebooks`` into ``out``, plus ``index.html``.
+
+    Parameters
+    ----------
+    notebooks : sequence of pathlib.Path
+        Notebooks to build, in order.
+    out : pathlib.Path
+        Output folder (created if missing).
+    editions : sequence of str, optional
+        Editions to write.
+    jobs : int, optional
+        Notebooks executed at once.
+    shared_assets : bool, optional
+        Write plotly.js once beside the handouts instead of inlining it in each.
+    progress : callable, optional
+        Called with each result as it finishes.
+
+    Returns
+    -------
+    tuple
+        Per-notebook results (in input order) and a result holding the index and assets
+        (its ``skipped`` lists files of the same name that kpeace did not write).
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    results: dict[Path, BuildResult] = {}
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(build_one, nb, out, editions, shared_assets): nb for nb in notebooks}
+        for future in as_completed(futures):
+            result = future.result()
+            results[futures[future]] = result
+            if progress:
+                progress(result)
+    ordered = [results[nb] for nb in notebooks]
+    extra = BuildResult(notebook=out)
+    if shared_assets and any(r.files for r in ordered):
+        _write(out / plotly_js_name(), plotly_js(), extra)
+    _write(out / "index.html", index_page(ordered, editions), extra)
+    return ordered, extra

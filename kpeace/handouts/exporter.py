@@ -1,0 +1,238 @@
+"""nbconvert exporter for offline, self-contained HTML handouts.
+
+Use it from Python (:class:`HandoutExporter`), through ``kpeace handouts``, or as
+``jupyter nbconvert --to kpeace_handout`` (``--to kpeace_handout_teacher`` for the teacher
+edition). It extends nbconvert's ``lab`` template and
+
+* drops every CDN script (require.js, MathJax, mermaid, the widget manager);
+* turns plotly outputs into static divs and inlines plotly.js once (or references one shared
+  file with ``shared_assets``);
+* replaces any widget output with a note instead of an empty box;
+* student edition: no code input, no cells tagged ``teacher``; teacher edition: code and teacher
+  notes shown, every answer (``details.kp-answer``) open.
+
+Executing through ``jupyter nbconvert --execute`` sets ``KPEACE_DISPLAY=static`` for the kernel,
+so the notebook's views render their static twins.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from importlib.resources import files
+from typing import Any
+
+import nbformat
+from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+from traitlets import Bool, Unicode, default
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+REMOTE_SCRIPT = re.compile(r"<script[^>]*\bsrc=[\"']?https?://[^>]*>\s*</script>", re.I)
+WIDGET_NOTE = (
+    '<p class="kp-note">This view is interactive in JupyterLab; open the notebook there to use '
+    "it.</p>"
+)
+TEMPLATES = str(files("kpeace.handouts") / "templates")
+
+
+def plotly_js() -> str:
+    """Return the plotly.js bundle that plotly.py ships (used offline, never fetched).
+
+    Returns
+    -------
+    str
+        The minified library.
+    """
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def plotly_js_name() -> str:
+    """Return the file name used for a shared plotly.js (``plotly-<version>.min.js``).
+
+    Returns
+    -------
+    str
+        The file name.
+    """
+    from plotly.offline import get_plotlyjs_version
+
+    return f"plotly-{get_plotlyjs_version()}.min.js"
+
+
+class HandoutPreprocessor(Preprocessor):
+    """Make outputs kernel-free: plotly → static div, widgets → note, no remote scripts."""
+
+    teacher = Bool(False, help="Open every answer (teacher edition).").tag(config=True)
+
+    def preprocess(self, nb: nbformat.NotebookNode, resources: dict[str, Any]) -> tuple:
+        """Convert every output, and record whether plotly.js is needed.
+
+        Parameters
+        ----------
+        nb : nbformat.NotebookNode
+            The (executed) notebook.
+        resources : dict
+            nbconvert resources; ``resources["kpeace"]["needs_plotly"]`` is set.
+
+        Returns
+        -------
+        tuple
+            The notebook and resources.
+        """
+        needs = False
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            kept = []
+            for output in cell.get("outputs", []):
+                output = self._convert(output)
+                if output is None:
+                    continue
+                html = output.get("data", {}).get("text/html", "")
+                needs = needs or "plotly-graph-div" in html
+                kept.append(output)
+            cell.outputs = kept
+        nb.metadata.pop("widgets", None)
+        resources.setdefault("kpeace", {})["needs_plotly"] = needs
+        return nb, resources
+
+    def _convert(self, output: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
+        if output.get("output_type") == "stream" and output.get("name") == "stderr":
+            return None
+        data = output.get("data")
+        if data is None:
+            return output
+        if PLOTLY_MIME in data:
+            import plotly.io as pio
+
+            fig = pio.from_json(_json(data[PLOTLY_MIME]), skip_invalid=True)
+            data["text/html"] = pio.to_html(
+                fig, include_plotlyjs=False, full_html=False, validate=False,
+                config={"responsive": True, "displaylogo": False, "displayModeBar": False},
+            )
+            del data[PLOTLY_MIME]
+        if WIDGET_MIME in data:
+            del data[WIDGET_MIME]
+            if "text/html" not in data:
+                data["text/html"] = WIDGET_NOTE
+                data.pop("text/plain", None)
+        html = data.get("text/html")
+        if html is not None:
+            html = "".join(html) if isinstance(html, list) else html
+            if "* plotly.js v" in html:  # the notebook renderer's global plotly.js: not needed
+                return None
+            html = REMOTE_SCRIPT.sub("", html)
+            if self.teacher:
+                html = html.replace('<details class="kp-answer"', '<details class="kp-answer" open')
+            data["text/html"] = html
+        return output
+
+
+def _json(value: Any) -> str:
+    import json
+
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+class HandoutExporter(HTMLExporter):
+    """HTML handout, student edition: offline, self-contained, no code, no teacher notes."""
+
+    export_from_notebook = "kpeace handout (student)"
+    edition = Unicode("student", help="student or teacher").tag(config=True)
+    shared_assets = Bool(
+        False, help="Reference one plotly.js file beside the handout instead of inlining it."
+    ).tag(config=True)
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return "kpeace_handout"
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self) -> list[str]:
+        return [TEMPLATES]
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self) -> bool:
+        return True
+
+    @default("embed_images")
+    def _embed_images_default(self) -> bool:
+        return True
+
+    def __init__(self, **kwargs: Any) -> None:
+        if not os.environ.get("KPEACE_DISPLAY"):
+            os.environ["KPEACE_DISPLAY"] = "static"  # for kernels started by --execute
+        super().__init__(**kwargs)
+        self._handout = HandoutPreprocessor(parent=self)
+        self._teacher_cells = TagRemovePreprocessor(parent=self, remove_cell_tags={"teacher"})
+
+    @property
+    def teacher(self) -> bool:
+        """Whether this is the teacher edition."""
+        return self.edition == "teacher"
+
+    def from_notebook_node(
+        self, nb: nbformat.NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
+    ) -> tuple[str, dict[str, Any]]:
+        """Export a notebook (executed in static mode) as a handout.
+
+        Parameters
+        ----------
+        nb : nbformat.NotebookNode
+            The notebook.
+        resources : dict, optional
+            nbconvert resources.
+        **kw
+            Passed to nbconvert.
+
+        Returns
+        -------
+        tuple
+            The HTML and the resources.
+        """
+        import copy
+
+        from kpeace import __version__, data
+
+        if self.edition not in ("student", "teacher"):
+            raise ValueError(f"edition must be 'student' or 'teacher', not {self.edition!r}")
+        nb = copy.deepcopy(nb)
+        resources = dict(resources or {})
+        self.exclude_input = not self.teacher
+        self._handout.teacher = self.teacher
+        if not self.teacher:
+            self._teacher_cells.enabled = True
+            nb, resources = self._teacher_cells.preprocess(nb, resources)
+        nb, resources = self._handout.preprocess(nb, resources)
+        essay = data.essay()
+        info = resources.setdefault("kpeace", {})
+        needs = info.get("needs_plotly", False)
+        info.update(
+            edition=self.edition,
+            edition_label="Teacher edition" if self.teacher else "Student edition",
+            css=(files("kpeace.handouts") / "handout.css").read_text(encoding="utf-8"),
+            plotly_inline=plotly_js() if needs and not self.shared_assets else "",
+            plotly_src=plotly_js_name() if needs and self.shared_assets else "",
+            attribution=essay.attribution,
+            rights=essay.rights,
+            version=__version__,
+        )
+        return super().from_notebook_node(nb, resources, **kw)
+
+
+class TeacherHandoutExporter(HandoutExporter):
+    """HTML handout, teacher edition: code and teacher notes shown, answers open."""
+
+    export_from_notebook = "kpeace handout (teacher)"
+
+    @default("edition")
+    def _edition_default(self) -> str:
+        return "teacher"
