@@ -37,6 +37,7 @@ __all__ = [
     "datasets",
     "describe",
     "essay",
+    "fact_sheet",
     "load",
     "paragraph",
     "quote",
@@ -54,7 +55,7 @@ class Essay:
     summary : str
         The source's own summary line (which names the conference).
     conference : dict
-        ``title``, ``organizer`` and ``date`` of the conference the essay summarises.
+        ``title``, ``sponsor`` and ``date`` of the conference the essay summarises.
     attribution, rights, normalization : str
         How to credit the essay, its copyright status, and the one change made to its text.
     paragraphs : tuple of str
@@ -110,7 +111,19 @@ def _descriptor() -> dict[str, Any]:
 
 
 def _resources() -> dict[str, dict[str, Any]]:
-    return {res["name"]: res for res in _descriptor()["resources"]}
+    return {res["name"]: res for res in _descriptor()["resources"] if "schema" in res}
+
+
+def fact_sheet() -> str:
+    """Return the course fact sheet (Markdown), the source of every fact outside the essay.
+
+    Returns
+    -------
+    str
+        The fact sheet's text; rows cite it by section as ``source_id`` ``facts-1`` … ``facts-7``.
+    """
+    resource = next(r for r in _descriptor()["resources"] if r["name"] == "fact_sheet")
+    return data_root().joinpath(resource["path"]).read_text(encoding="utf-8")
 
 
 def datasets() -> list[str]:

@@ -14,8 +14,8 @@ KIND_HINTS: dict[str, str] = {
     "argument": "gives a reason or draws a conclusion the author wants you to accept",
     "recommendation": "says what the United States should or can do",
     "forecast": "says what will, is likely to, or may happen",
-    "contradiction": "names one of the two mismatches that, the essay says, will hold back a "
-    "peace regime",
+    "contradiction": "names one of the two mismatches that, the essay says, are likely to hold "
+    "back a peace regime",
 }
 
 #: Later events (``events.event_id``) that bear on each forecast (``claims.claim_id``).

@@ -120,7 +120,7 @@ def _key_values(tables, resource: str, field: str) -> set:
 def test_declared_foreign_keys_resolve(descriptor, tables):
     checked = 0
     for res in descriptor["resources"]:
-        for fk in res["schema"].get("foreignKeys", []):
+        for fk in res.get("schema", {}).get("foreignKeys", []):
             ref = fk["reference"]
             for here, there in zip(fk["fields"], ref["fields"], strict=True):
                 valid = _key_values(tables, ref["resource"], there)
@@ -133,7 +133,7 @@ def test_declared_foreign_keys_resolve(descriptor, tables):
 def test_list_references_resolve(descriptor, tables):
     checked = 0
     for res in descriptor["resources"]:
-        for field in res["schema"]["fields"]:
+        for field in res.get("schema", {}).get("fields", []):
             ref = field.get("x-references")
             if not ref:
                 continue
@@ -305,3 +305,11 @@ def test_essay_questions_quote_their_paragraph(tables):
     essay_based = questions[questions["basis"] == "essay"]
     assert len(essay_based)
     assert essay_based["quote"].notna().all()
+
+
+def test_fact_sheet_ships_with_the_data(facts_text):
+    text = kpeace.fact_sheet()
+    assert text == facts_text, "data/fact_sheet.md differs from the course's fact sheet"
+    for n in range(1, 8):
+        assert f"\n## {n}." in text
+    assert "fact_sheet" not in kpeace.datasets()

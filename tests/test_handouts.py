@@ -37,7 +37,7 @@ def handouts(tmp_path_factory) -> Path:
 
 def _files(out: Path) -> list[Path]:
     files = sorted(out.glob("*.html"))
-    assert len(files) == 2 * len(NOTEBOOKS) + 1
+    assert len(files) == 2 * len(NOTEBOOKS) + 2  # and index.html, fact-sheet.html
     return files
 
 
@@ -62,6 +62,7 @@ def test_self_contained_offline_markup(handouts):
         copies = len(PLOTLY_BANNER.findall(html))
         assert copies == (1 if figures else 0), (path.name, figures, copies)
         assert re.search(r'<html lang="en"', html), path.name
+        assert 'content="kpeace handouts"' in html, path.name
         assert not any(p in html for p in PLACEHOLDERS), path.name
 
 
@@ -98,6 +99,9 @@ def test_index_lists_every_handout(handouts):
         assert f'href="{nb.stem}.teacher.html"' in index
     assert index.count("Estimated time: ") == len(NOTEBOOKS)
     assert index.count("Learning objectives") == len(NOTEBOOKS)
+    assert 'href="fact-sheet.html"' in index
+    sheet = (handouts / "fact-sheet.html").read_text(encoding="utf-8")
+    assert "<table>" in sheet and "Korean Armistice Agreement" in sheet
 
 
 # --- in the browser ------------------------------------------------------------------------
@@ -201,7 +205,7 @@ def test_accessibility_axe_core(handouts, browser):
         finally:
             context.close()
         report[path.name] = [v for v in violations if v["impact"] in ("serious", "critical")]
-    assert len(report) == 2 * len(NOTEBOOKS) + 1
+    assert len(report) == 2 * len(NOTEBOOKS) + 2
     assert not any(report.values()), json.dumps(report, indent=1)
 
 

@@ -28,7 +28,7 @@ FIGURE_EXPLORERS = {
     "network_explorer": ("Issue", "nuclear issue"),
     "steps_explorer": ("Focus on a step", None),
     "resolutions_explorer": ("Compare", "Key words"),
-    "agreements_explorer": ("Period", "To the essay (June 2007)"),
+    "agreements_explorer": ("Period", "With hindsight (to 2024)"),
     "forecast_tracker": ("Forecast", None),
     "forum_builder": ("Your forum", "The armistice's commands"),
 }

@@ -38,6 +38,18 @@ def _status(row: pd.Series) -> str:
     return "Mentioned in the essay" if bool(row["in_essay"]) else "Not in the essay"
 
 
+def _lifts(events: pd.DataFrame, days: int = 400) -> list[float]:
+    """Lift a mark a little when it would sit on top of the previous one in its lane."""
+    lifts = pd.Series(0.0, index=events.index)
+    for _, lane in events.sort_values("date").groupby("lane", observed=True):
+        previous, level = None, 0
+        for index, date in lane["date"].items():
+            level = (level + 1) % 3 if previous is not None and (date - previous).days < days else 0
+            lifts[index] = (0.0, 0.22, -0.22)[level]
+            previous = date
+    return lifts.tolist()
+
+
 def era_ranges(events: pd.DataFrame) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
     """Return the date span of each era, from its first to its last event, padded a little.
 
@@ -87,6 +99,7 @@ def timeline_figure(events: pd.DataFrame, *, show: str = "All events") -> go.Fig
     if events.empty:
         raise ValueError("the events table is empty; nothing to draw")
     frame = events.assign(status=events.apply(_status, axis=1))
+    frame["lift"] = _lifts(frame)
     lanes = [lane for lane in events["lane"].cat.categories if (events["lane"] == lane).any()]
     lane_pos = {lane: i for i, lane in enumerate(reversed(lanes))}
     counts = frame["status"].value_counts()
@@ -131,7 +144,10 @@ def timeline_figure(events: pd.DataFrame, *, show: str = "All events") -> go.Fig
         fig.add_trace(
             go.Scatter(
                 x=part["date"],
-                y=[lane_pos[lane] for lane in part["lane"]],
+                y=[
+                    lane_pos[lane] + lift
+                    for lane, lift in zip(part["lane"], part["lift"], strict=True)
+                ],
                 mode="markers",
                 name=status,
                 marker={

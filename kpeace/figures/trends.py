@@ -146,7 +146,7 @@ def agreements_figure(documents: pd.DataFrame, events: pd.DataFrame) -> go.Figur
         "With hindsight (to 2024)": [start, end],
     }
     counts = {"Agreements signed": {"agreements"}, "Timeline events": {"events"}}
-    fig.update_xaxes(range=periods["With hindsight (to 2024)"], type="date")
+    fig.update_xaxes(range=periods["To the essay (June 2007)"], type="date")
     fig.update_yaxes(title_text="Running total", rangemode="tozero", fixedrange=True)
     place_menus(
         fig,
@@ -156,7 +156,7 @@ def agreements_figure(documents: pd.DataFrame, events: pd.DataFrame) -> go.Figur
                 [[{}, {"xaxis.range": r}] for r in periods.values()],
                 name="Period",
                 kind="dropdown",
-                active=1,
+                active=0,
             ),
             control(
                 list(counts),

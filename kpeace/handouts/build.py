@@ -107,7 +107,10 @@ def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
 
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=True,
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute(env={**os.environ, "KPEACE_DISPLAY": "static"})
@@ -129,7 +132,7 @@ def _owned(path: Path) -> bool:
         head = path.read_text(encoding="utf-8", errors="replace")[:4000]
     except OSError:
         return False
-    return GENERATOR in head or path.name == plotly_js_name() and "plotly.js" in head[:400]
+    return GENERATOR in head or (path.name == plotly_js_name() and "plotly.js" in head[:400])
 
 
 def _write(path: Path, text: str, result: BuildResult) -> None:
@@ -140,9 +143,7 @@ def _write(path: Path, text: str, result: BuildResult) -> None:
     result.files.append(path)
 
 
-def build_one(
-    path: Path, out: Path, editions: Sequence[str], shared_assets: bool
-) -> BuildResult:
+def build_one(path: Path, out: Path, editions: Sequence[str], shared_assets: bool) -> BuildResult:
     """Execute one notebook and write its handouts.
 
     Parameters
@@ -171,8 +172,10 @@ def build_one(
             body, _ = exporter.from_notebook_node(nb, {"metadata": {"name": result.info.title}})
             _write(out / f"{path.stem}.{edition}.html", body, result)
     except Exception as err:  # reported per notebook; the others are still built
-        result.error = str(err) if isinstance(err, RuntimeError) else (
-            f"{path.name}: {type(err).__name__}: {err}"
+        result.error = (
+            str(err)
+            if isinstance(err, RuntimeError)
+            else (f"{path.name}: {type(err).__name__}: {err}")
         )
     result.seconds = time.perf_counter() - start
     return result
@@ -193,7 +196,7 @@ def index_page(results: Iterable[BuildResult], editions: Sequence[str]) -> str:
     str
         A self-contained HTML page.
     """
-    from kpeace import __version__, data
+    from kpeace import data
 
     essay = data.essay()
     items = []
@@ -210,35 +213,103 @@ def index_page(results: Iterable[BuildResult], editions: Sequence[str]) -> str:
         minutes = f"{info.minutes} minutes" if info.minutes else "time not given"
         objectives = "".join(f"<li>{html.escape(o)}</li>" for o in info.objectives)
         items.append(
-            f"<li><h2>{html.escape(info.title)}</h2><p class=\"meta\">Estimated time: {minutes}"
+            f'<li><h2>{html.escape(info.title)}</h2><p class="meta">Estimated time: {minutes}'
             f"</p><p>{links}</p>"
-            + (f"<details><summary>Learning objectives</summary><ul>{objectives}</ul></details>"
-               if objectives else "")
+            + (
+                f"<details><summary>Learning objectives</summary><ul>{objectives}</ul></details>"
+                if objectives
+                else ""
+            )
             + "</li>"
         )
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-{GENERATOR}
-<title>kpeace handouts: {html.escape(essay.title)}</title>
-<style>
-body {{ font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1a1a1a;
-  max-width: 48rem; margin: 0 auto; padding: 1rem; line-height: 1.55; font-size: 17px; }}
-h1 {{ font-size: 1.6rem; }} h2 {{ font-size: 1.2rem; margin: .2rem 0; }}
-ol.kp-index {{ padding-left: 1.2rem; }} ol.kp-index > li {{ margin: 1rem 0; }}
-a {{ color: #00527f; }} .meta, footer {{ color: #3d3d3d; }}
-footer {{ border-top: 1px solid #c8c8c8; margin-top: 2rem; font-size: .9rem; }}
-summary {{ cursor: pointer; color: #00527f; font-weight: 600; }}
-a:focus-visible, summary:focus-visible {{ outline: 3px solid #E69F00; outline-offset: 2px; }}
-</style></head>
-<body><header><h1>A course on “{html.escape(essay.title)}”</h1>
-<p>{html.escape(essay.author)}, {html.escape(essay.series)} ({html.escape(essay.publisher)}),
-6 June 2007. Six handouts, in order. Each works offline in any browser: the menus above the
-figures change them, and answers are behind “Show the answer”.</p></header>
-<main><ol class="kp-index">{''.join(items)}</ol></main>
-<footer><p>{html.escape(essay.attribution)}</p><p>{html.escape(essay.rights)}</p>
-<p>Made with kpeace {__version__}.</p></footer></body></html>
+    body = (
+        f"<header><h1>A course on “{html.escape(essay.title)}”</h1>"
+        f"<p>{html.escape(essay.author)}, {html.escape(essay.series)} "
+        f"({html.escape(essay.publisher)}), 6 June 2007. Six handouts, in order. Each works "
+        "offline in any browser: the menus above the figures change them, and answers are "
+        "behind “Show the answer”. Every fact from outside the essay comes from the "
+        '<a href="fact-sheet.html">course fact sheet</a>, with its sources.</p></header>'
+        f'<main><ol class="kp-index">{"".join(items)}</ol></main>'
+    )
+    return page(f"kpeace handouts: {essay.title}", body)
+
+
+STYLE = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif;
+  color: #1a1a1a; max-width: 48rem; margin: 0 auto; padding: 1rem; line-height: 1.55;
+  font-size: 17px; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin: .2rem 0; }
+ol.kp-index { padding-left: 1.2rem; } ol.kp-index > li { margin: 1rem 0; }
+a { color: #00527f; } .meta, footer { color: #3d3d3d; }
+footer { border-top: 1px solid #c8c8c8; margin-top: 2rem; font-size: .9rem; }
+summary { cursor: pointer; color: #00527f; font-weight: 600; }
+a:focus-visible, summary:focus-visible { outline: 3px solid #E69F00; outline-offset: 2px; }
+.kp-scroll { overflow-x: auto; } .kp-scroll:focus-visible { outline: 3px solid #E69F00; }
+table { border-collapse: collapse; font-size: .9rem; }
+th, td { border: 1px solid #c8c8c8; padding: .25rem .4rem; text-align: left; vertical-align: top; }
 """
+
+
+def page(title: str, body: str) -> str:
+    """Return a self-contained page in the handouts' style, with the essay's attribution.
+
+    Parameters
+    ----------
+    title : str
+        The page title (plain text).
+    body : str
+        HTML inside ``<body>``, before the footer.
+
+    Returns
+    -------
+    str
+        The page.
+    """
+    from kpeace import __version__, data
+
+    essay = data.essay()
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
+        f"{GENERATOR}<title>{html.escape(title)}</title><style>{STYLE}</style></head>"
+        f"<body>{body}<footer><p>{html.escape(essay.attribution)}</p>"
+        f"<p>{html.escape(essay.rights)}</p><p>Made with kpeace {__version__}.</p></footer>"
+        "</body></html>\n"
+    )
+
+
+def _scrollable(markup: str) -> str:
+    """Wrap tables in keyboard-reachable scroll regions (wide tables on narrow screens)."""
+    count = iter(range(1, 1000))
+    wrapped = re.sub(
+        "<table>",
+        lambda _: (
+            f'<div class="kp-scroll" tabindex="0" role="region" '
+            f'aria-label="Table {next(count)} (scrolls sideways)"><table>'
+        ),
+        markup,
+    )
+    return wrapped.replace("</table>", "</table></div>")
+
+
+def fact_sheet_page() -> str:
+    """Return the course fact sheet as a page beside the handouts.
+
+    Returns
+    -------
+    str
+        The fact sheet rendered from Markdown, with a link back to the index.
+    """
+    import mistune
+
+    from kpeace import data
+
+    render = mistune.create_markdown(plugins=["table", "strikethrough"])
+    body = (
+        '<header><p><a href="index.html">All handouts</a></p></header>'
+        f"<main>{_scrollable(str(render(data.fact_sheet())))}</main>"
+    )
+    return page("The course fact sheet", body)
 
 
 def build(
@@ -286,5 +357,6 @@ def build(
     extra = BuildResult(notebook=out)
     if shared_assets and any(r.files for r in ordered):
         _write(out / plotly_js_name(), plotly_js(), extra)
+    _write(out / "fact-sheet.html", fact_sheet_page(), extra)
     _write(out / "index.html", index_page(ordered, editions), extra)
     return ordered, extra

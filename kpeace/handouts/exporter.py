@@ -111,7 +111,10 @@ class HandoutPreprocessor(Preprocessor):
 
             fig = pio.from_json(_json(data[PLOTLY_MIME]), skip_invalid=True)
             data["text/html"] = pio.to_html(
-                fig, include_plotlyjs=False, full_html=False, validate=False,
+                fig,
+                include_plotlyjs=False,
+                full_html=False,
+                validate=False,
                 config={"responsive": True, "displaylogo": False, "displayModeBar": False},
             )
             del data[PLOTLY_MIME]

@@ -22,6 +22,7 @@ from kpeace.widgets._html import (
     record_block,
 )
 
+CELL = "text-align:left;vertical-align:top;padding:.3em"
 KIND_COLOURS = {
     "observation": "#00527f",
     "argument": "#8a4b00",
@@ -68,7 +69,8 @@ def paragraph_card(number: int, tables: Mapping[str, pd.DataFrame]) -> str:
         f"<strong>Claims in ¶{number}</strong>",
         bullet_list(claim_items) or "<p>—</p>",
         f"<p><strong>Actors named:</strong> {', '.join(actors) or '—'}<br>"
-        f"<strong>Documents named:</strong> {', '.join(documents) or '—'}</p>",
+        "<strong>Documents referred to (our identification):</strong> "
+        f"{', '.join(documents) or '—'}</p>",
     ]
     return "".join(parts)
 
@@ -100,19 +102,29 @@ def glossary_table(glossary: pd.DataFrame, query: str = "") -> str:
             + " "
             + glossary["definition"].fillna("")
         ).str.lower()
-        rows = glossary[hay.str.contains(query, regex=False)]
+        name = (
+            glossary["term"].fillna("")
+            + " "
+            + glossary["abbreviation"].fillna("")
+            + " "
+            + glossary["term_ko"].fillna("")
+        ).str.lower()
+        in_name = name.str.contains(query, regex=False)
+        rows = pd.concat(
+            [glossary[in_name], glossary[~in_name & hay.str.contains(query, regex=False)]]
+        )
     if rows.empty:
         return f"<p>No glossary term matches “{esc(query)}”. Try a shorter word.</p>"
     body = "".join(
         "<tr>"
-        f'<th scope="row" style="text-align:left;vertical-align:top;padding:.3em">'
+        f'<th scope="row" style="{CELL}">'
         f"{esc(r.term)}"
         + (f" ({esc(r.abbreviation)})" if isinstance(r.abbreviation, str) else "")
         + "</th>"
-        f'<td style="vertical-align:top;padding:.3em"><span lang="ko">{esc(r.term_ko)}</span>'
+        f'<td style="{CELL}"><span lang="ko">{esc(r.term_ko)}</span>'
         + (f'<div style="{SMALL}">{esc(r.ko_note)}</div>' if isinstance(r.ko_note, str) else "")
         + "</td>"
-        f'<td style="vertical-align:top;padding:.3em">{esc(r.definition)}'
+        f'<td style="{CELL}">{esc(r.definition)}'
         f'<div style="{SMALL}">Source: {esc(plain(r.source_detail))}</div></td></tr>'
         for r in rows.itertuples()
     )
@@ -276,6 +288,28 @@ def forecast_card(claims: pd.DataFrame, events: pd.DataFrame, claim_id: str) -> 
         f'<span style="{SMALL}">(our pairing: a prompt, not a verdict)</span></p>'
         + record_block(event_list(later), "course fact sheet, timeline (facts.md §1)")
         + prompt_block(esc(prompts.HINDSIGHT_PROMPT))
+    )
+
+
+def claim_kind_answer(claim: pd.Series) -> str:
+    """Return the course's coding of a claim, for the static exercise.
+
+    Parameters
+    ----------
+    claim : pandas.Series
+        A row of the ``claims`` table.
+
+    Returns
+    -------
+    str
+        HTML: the kind, what that kind does, and our paraphrase.
+    """
+    kind = str(claim["kind"])
+    return (
+        f"<p><strong>Course coding: {esc(kind)}.</strong> This sentence "
+        f"{esc(prompts.KIND_HINTS[kind])}. Our paraphrase: {esc(claim['paraphrase'])}</p>"
+        f'<p style="{SMALL}">Kinds can be argued: if you chose another, what words would have '
+        "to change for it to fit your choice?</p>"
     )
 
 

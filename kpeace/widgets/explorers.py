@@ -94,8 +94,9 @@ def essay_at_a_glance() -> StaticView:
         ("Published", f"{essay.series}, {essay.publisher}, {pd.Timestamp(essay.date):%-d %B %Y}"),
         (
             "It summarises",
-            f"a presentation at the conference “{conf['title']}”, organised by "
-            f"the {conf['organizer']}, dated {pd.Timestamp(conf['date']):%-d %B %Y}",
+            f"a presentation at the conference “{conf['title']}”, sponsored by "
+            f"the {conf['sponsor']} and held, the post says, on "
+            f"{pd.Timestamp(conf['date']):%-d %B %Y}",
         ),
         (
             "Length",
@@ -111,7 +112,7 @@ def essay_at_a_glance() -> StaticView:
     ]
     body = "".join(
         f'<tr><th scope="row" style="text-align:left;vertical-align:top;padding:.25em .6em '
-        f'.25em 0">{esc(k)}</th><td style="padding:.25em 0">{esc(v)}</td></tr>'
+        f'.25em 0">{esc(k)}</th><td style="text-align:left;padding:.25em 0">{esc(v)}</td></tr>'
         for k, v in rows
     )
     html = (
@@ -410,7 +411,7 @@ def claim_sorter(*paragraphs: int) -> View:
         essay_block(str(c.quote), int(c.paragraph))
         + details(
             f"{c.claim_id}: which kind? ({kinds})",
-            cards.claim_kind_feedback(pd.Series(c._asdict()), str(c.kind)),
+            cards.claim_kind_answer(pd.Series(c._asdict())),
             cls="kp-answer",
         )
         for c in claims.itertuples()
@@ -689,7 +690,5 @@ def sources(*source_ids: str) -> StaticView:
         )
     essay = data.essay()
     items = [f"{esc(table.loc[s, 'citation'])}" for s in ids]
-    html = (
-        bullet_list(items) + f'<p style="{SMALL}">{esc(essay.attribution)} {esc(essay.rights)}</p>'
-    )
+    html = bullet_list(items) + f'<p style="{SMALL}">{esc(essay.rights)}</p>'
     return StaticView(html, "Sources: " + "; ".join(table.loc[s, "citation"] for s in ids))
