@@ -45,7 +45,7 @@ def _lifts(events: pd.DataFrame, days: int = 400) -> list[float]:
         previous, level = None, 0
         for index, date in lane["date"].items():
             level = (level + 1) % 3 if previous is not None and (date - previous).days < days else 0
-            lifts[index] = (0.0, 0.22, -0.22)[level]
+            lifts[index] = (0.0, 0.17, -0.17)[level]
             previous = date
     return lifts.tolist()
 
@@ -177,7 +177,7 @@ def timeline_figure(events: pd.DataFrame, *, show: str = "All events") -> go.Fig
         fig.add_annotation(
             x=0,
             xref="paper",
-            y=y + 0.42,
+            y=y + 0.5,
             text=f"<b>{_SHORT_LANES.get(str(lane), str(lane))}</b>",
             showarrow=False,
             xanchor="left",
