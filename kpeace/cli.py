@@ -20,8 +20,11 @@ _EPILOG = """\
 examples:
   kpeace data                 summarise every table of the data package
   kpeace data claims          describe one table: its columns, types and sources
+  kpeace lab                  copy the series into ~/kpeace-course and open it in JupyterLab
+  kpeace notebooks ~/course   copy (or update) the series into ~/course, keeping your edits
   kpeace handouts             build offline HTML handouts of the whole series into ./handouts
   kpeace handouts 01 03 --edition student --out /tmp/class
+  kpeace doctor               check this machine, with a fix for every problem
 """
 DEFAULT_HANDOUTS = "handouts"
 
@@ -159,6 +162,73 @@ def _cmd_handouts(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed or skipped else EXIT_OK
 
 
+def _copy(dest: Path) -> int:
+    from kpeace import __version__
+    from kpeace._paths import notebooks_root
+    from kpeace.workspace import copy_series
+
+    try:
+        report = copy_series(notebooks_root(), dest, __version__)
+    except (NotADirectoryError, PermissionError) as err:
+        print(f"kpeace: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"Notebooks in {dest}:")
+    for line in report.lines():
+        print(f"  {line}")
+    if report.kept:
+        print("Your changed notebooks were kept; open the .kpeace-VERSION files for the new text.")
+    return EXIT_OK
+
+
+def _cmd_notebooks(args: argparse.Namespace) -> int:
+    return _copy(Path(args.dest).expanduser())
+
+
+def _cmd_lab(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from kpeace import lab
+
+    dest = Path(args.dest).expanduser()
+    status = _copy(dest)
+    if status != EXIT_OK:
+        return status
+    if args.port is not None and not lab.port_free(args.port, args.ip):
+        print(
+            f"kpeace lab: port {args.port} is already in use on {args.ip}; choose another "
+            "with --port, or leave it out to let JupyterLab pick a free one",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        print(
+            "Note: running as root, so JupyterLab is started with --allow-root. On a shared "
+            "lab machine, run kpeace lab as an ordinary user instead."
+        )
+    cmd = lab.command(dest, port=args.port, no_browser=args.no_browser, ip=args.ip)
+    print(f"Starting JupyterLab in {dest} (stop it with Ctrl-C)...")
+    try:
+        return subprocess.call(cmd, env=lab.environment(dest))
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from kpeace.doctor import run_checks
+
+    if args.data:
+        os.environ["KPEACE_DATA_DIR"] = str(Path(args.data).expanduser().resolve())
+    healthy = True
+    for check in run_checks():
+        mark = "ok " if check.ok else "FAIL"
+        print(f"[{mark}] {check.name}: {check.detail}", flush=True)
+        if not check.ok:
+            healthy = False
+            print(f"       fix: {check.fix}", flush=True)
+    print("Healthy: kpeace is ready." if healthy else "Problems found: apply the fixes above.")
+    return EXIT_OK if healthy else EXIT_FAILED
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser for ``kpeace``.
 
@@ -230,6 +300,58 @@ def build_parser() -> argparse.ArgumentParser:
     )
     hand.add_argument("--quiet", action="store_true", help="no progress bar")
     hand.set_defaults(func=_cmd_handouts)
+
+    from kpeace.lab import DEFAULT_FOLDER
+
+    nbs = sub.add_parser(
+        "notebooks",
+        help="copy the series into a folder, keeping any notebook you changed",
+        description="Copy the notebook series into DEST. Run it again after an update: new "
+        "notebooks are added and unchanged ones refreshed, but a notebook you changed is never "
+        "overwritten: the new version is written beside it as NN_name.kpeace-VERSION.ipynb.",
+        epilog="example:\n  kpeace notebooks ~/kpeace-course",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    nbs.add_argument("dest", metavar="DEST", help="the folder to copy the series into")
+    nbs.set_defaults(func=_cmd_notebooks)
+
+    labp = sub.add_parser(
+        "lab",
+        help="copy the series into a folder and open it in JupyterLab",
+        description="Copy the series into DEST (as 'kpeace notebooks' does: your changes are "
+        "kept), then start JupyterLab there with classroom settings: this machine only, no "
+        f"news pop-up, no update check. DEST defaults to {DEFAULT_FOLDER}.",
+        epilog="examples:\n  kpeace lab\n  kpeace lab ~/class --port 8890 --no-browser",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    labp.add_argument(
+        "dest",
+        nargs="?",
+        default=str(DEFAULT_FOLDER),
+        metavar="DEST",
+        help=f"the learner's folder (default: {DEFAULT_FOLDER})",
+    )
+    labp.add_argument("--port", type=int, help="port for JupyterLab (default: a free one)")
+    labp.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    labp.add_argument(
+        "--ip",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only)",
+    )
+    labp.set_defaults(func=_cmd_lab)
+
+    doc = sub.add_parser(
+        "doctor",
+        help="check this machine for the course, with a fix for every problem",
+        description="Report Python, kpeace and package versions, the JupyterLab extensions "
+        "for widgets and plotly, the plotly renderer, whether the data package is valid, "
+        "whether the notebooks are found, and whether a handout builds offline. Exit status "
+        "0 when healthy, 1 otherwise.",
+        epilog="examples:\n  kpeace doctor\n  kpeace doctor --data /path/to/a/copy/of/data",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    doc.add_argument("--data", help="check this copy of the data folder instead")
+    doc.set_defaults(func=_cmd_doctor)
     return parser
 
 

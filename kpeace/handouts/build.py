@@ -112,6 +112,7 @@ def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
         kernel_name="python3",
         allow_errors=True,
         resources={"metadata": {"path": str(path.parent)}},
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],  # a kernel's own log is noise here
     )
     client.execute(env={**os.environ, "KPEACE_DISPLAY": "static"})
     for index, cell in enumerate(nb.cells):
