@@ -2,7 +2,7 @@
 
 Classroom settings are written to the folder's own ``.kpeace/lab`` settings directory (used
 through ``JUPYTERLAB_SETTINGS_DIR``), so nothing outside the folder changes: no news pop-up,
-no update check.
+no update check, every cell drawn at once.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ SETTINGS = {
         "fetchNews": "false",
         "checkForUpdates": False,
     },
+    # draw every cell at once: explorers further down are ready when a learner scrolls to them
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
 
 

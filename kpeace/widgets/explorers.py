@@ -49,10 +49,15 @@ def _figure_view(
 
 
 def _choice_view(
-    options: Mapping[str, Any], card: Any, *, description: str, intro: str = ""
+    options: Mapping[str, Any],
+    card: Any,
+    *,
+    description: str,
+    intro: str = "",
+    open_first: bool = True,
 ) -> View:
     if display_mode() == "static":
-        return static_choices(options, card, intro=intro)
+        return static_choices(options, card, intro=intro, open_first=open_first)
     return ChoiceExplorer(options, card, description=description, intro=intro)
 
 
@@ -137,7 +142,12 @@ def essay_explorer() -> View:
             tables["paragraphs"]["paragraph"], tables["paragraphs"]["text"], strict=True
         )
     }
-    return _choice_view(options, lambda n: cards.paragraph_card(n, tables), description="Paragraph")
+    return _choice_view(
+        options,
+        lambda n: cards.paragraph_card(n, tables),
+        description="Paragraph",
+        open_first=False,
+    )
 
 
 class GlossaryExplorer(widgets.VBox):
@@ -558,15 +568,29 @@ def agreements_explorer() -> View:
     tables = _tables()
     fig = figures.agreements_figure(tables["documents"], tables["events"])
     claims = tables["claims"].set_index("claim_id")
-    disc = tables["discrepancies"].set_index("discrepancy_id", drop=False)
+
+    docs = tables["documents"]
+    pairs = docs[docs["kind"].isin(["inter-Korean agreement", "US–DPRK agreement"])]
 
     def detail(choice: Mapping[str, str]) -> str:
+        essay = "".join(
+            essay_block(str(claims.loc[c, "quote"]), int(claims.loc[c, "paragraph"]))
+            for c in ("C32", "C33")
+        )
         if choice.get("Period", "").startswith("To the essay"):
-            return "".join(
-                essay_block(str(claims.loc[c, "quote"]), int(claims.loc[c, "paragraph"]))
-                for c in ("C32", "C33")
-            )
-        return cards.discrepancy_card(disc.loc["D09"])
+            pairs_now = pairs[pairs["date_signed"] <= pd.Timestamp("2007-06-06")]
+        else:
+            pairs_now = pairs
+        items = [
+            f"{esc(r.short_title)} ({r.date_signed:%-d %b %Y}; {esc(r.kind)}; "
+            + ("named in the essay" if r.essay_mentions else "not named in the essay")
+            + ")"
+            for r in pairs_now.sort_values("date_signed").itertuples()
+        ]
+        listed = cards.record_block(
+            bullet_list(items), "course fact sheet §1 (the documents table)"
+        )
+        return essay + listed
 
     return _figure_view(fig, detail=detail, detail_title="The essay and the record")
 

@@ -1,0 +1,209 @@
+"""JupyterLab end to end in a real browser: every notebook runs, one explorer and one self-check
+are operated in each, and the server started here is stopped here (also on failure)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+from playwright.sync_api import sync_playwright
+
+import kpeace
+from kpeace import lab
+from kpeace.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SERIES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+TIMINGS = Path(os.environ.get("KPEACE_TIMINGS", "/tmp/kpeace-lab-timings.json"))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    dest = tmp_path_factory.mktemp("course")
+    assert main(["notebooks", str(dest)]) == 0
+    port, token = _free_port(), secrets.token_hex(16)
+    home = tmp_path_factory.mktemp("jupyter-home")
+    env = {
+        **lab.environment(dest),
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_DATA_DIR": str(home / "data"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "IPYTHONDIR": str(home / "ipython"),
+    }
+    cmd = lab.command(
+        dest,
+        port=port,
+        no_browser=True,
+        extra=[
+            f"--IdentityProvider.token={token}",
+            "--LabApp.expose_app_in_browser=True",
+        ],
+    )
+    log = open(home / "server.log", "w")
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/api/status?token={token}", timeout=1
+                )
+                break
+            except OSError:
+                assert proc.poll() is None, (home / "server.log").read_text()
+                assert time.monotonic() < deadline, "JupyterLab did not start in 60 s"
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}", token
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+def _first_self_check(path: Path) -> kpeace.widgets.Question:
+    import kpeace.widgets as kw
+
+    code = "\n".join(
+        c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"
+    )
+    qid = re.search(r'kw\.self_check\("(q\d-\d)"\)', code).group(1)
+    tables = kw.explorers._tables()
+    return kw.Question.from_tables(tables["questions"], tables["question_choices"], qid)
+
+
+PLOT_STATE = """el => JSON.stringify([
+  el.data.map(t => [t.visible, t.x, t.y, t.cells && t.cells.values,
+                    t.marker && t.marker.color, t.marker && t.marker.opacity]),
+  el.layout.xaxis && el.layout.xaxis.range])"""
+
+
+@pytest.mark.parametrize("path", SERIES, ids=[p.stem for p in SERIES])
+def test_notebook_in_jupyterlab(server, browser, path):
+    url, token = server
+    context = browser.new_context(viewport={"width": 1300, "height": 1000})
+    page = context.new_page()
+    errors, failed = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    timings = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
+    try:
+        start = time.perf_counter()
+        page.goto(f"{url}/lab/tree/{path.name}?token={token}")
+        page.wait_for_function("window.jupyterapp !== undefined", timeout=60_000)
+        page.wait_for_selector(
+            ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
+        )
+        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        cells = nbformat.read(path, as_version=4).cells
+        code = sum(c.cell_type == "code" for c in cells)
+        page.wait_for_function(
+            """n => {
+                const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+                    .map(e => e.textContent);
+                return p.length >= n && p.every(t => /\\[\\d+\\]/.test(t)); }""",
+            arg=code,
+            timeout=120_000,
+        )
+        run_all = time.perf_counter() - start
+        stderr = page.locator("[data-mime-type='application/vnd.jupyter.stderr']")
+        assert stderr.count() == 0, stderr.first.inner_text()[:500]
+        assert page.locator(".jupyter-widgets").count() > 0
+
+        # one explorer: choose a value, the figure changes
+        explorers = page.locator(".jp-OutputArea-output:has(.js-plotly-plot):has(select)")
+        rounds = []
+        if explorers.count():
+            box = explorers.first
+            box.scroll_into_view_if_needed()
+            plot = box.locator(".js-plotly-plot").first
+            select = box.locator("select").first
+            options = select.locator("option").all_text_contents()
+            for value in [*options[1:], options[0]] * 2:
+                before = plot.evaluate(PLOT_STATE)
+                t0 = time.perf_counter()
+                select.select_option(label=value)
+                page.wait_for_function(
+                    f"el => ({PLOT_STATE})(el) !== {json.dumps(before)}",
+                    arg=plot.element_handle(),
+                    timeout=10_000,
+                )
+                rounds.append(time.perf_counter() - t0)
+            assert rounds
+        else:  # the notebooks without a figure explorer operate a choice explorer instead
+            box = page.locator(".jp-OutputArea-output:has(select)").first
+            box.scroll_into_view_if_needed()
+            before = box.inner_text()
+            select = box.locator("select").first
+            select.select_option(index=1)
+            page.wait_for_function(
+                "([el, b]) => el.innerText !== b",
+                arg=[box.element_handle(), before],
+                timeout=10_000,
+            )
+
+        # one self-check: a wrong answer, then the right one
+        question = _first_self_check(path)
+        check = (
+            page.locator(".jp-OutputArea-output:has(.widget-toggle-buttons)")
+            .filter(has_text=question.prompt[:40])
+            .first
+        )
+        check.scroll_into_view_if_needed()
+        wrong = next(k for k, (_, ok, _) in question.choices.items() if not ok)
+        check.locator("button.widget-toggle-button", has_text=re.compile(f"^{wrong}$")).click()
+        check.get_by_text("Not this one").wait_for(timeout=10_000)
+        check.locator(
+            "button.widget-toggle-button", has_text=re.compile(f"^{question.correct}$")
+        ).click()
+        check.locator("text=✓").first.wait_for(timeout=10_000)
+        assert "Not this one" not in check.inner_text()
+
+        assert errors == [], errors[:5]
+        assert failed == [], failed[:5]
+        timings[path.stem] = {
+            "run_all_s": round(run_all, 2),
+            "widget_round_trips_s": [round(r, 3) for r in rounds],
+        }
+        TIMINGS.write_text(json.dumps(timings, indent=1))
+    finally:
+        context.close()
