@@ -110,6 +110,14 @@ def _first_self_check(path: Path) -> kpeace.widgets.Question:
     return kw.Question.from_tables(tables["questions"], tables["question_choices"], qid)
 
 
+KERNEL_READY = """name => {
+  const widget = window.jupyterapp.shell.currentWidget;
+  if (!widget || !widget.context || widget.context.path !== name) return false;
+  const kernel = widget && widget.sessionContext && widget.sessionContext.session
+    && widget.sessionContext.session.kernel;
+  return !!kernel && kernel.connectionStatus === "connected" && kernel.status === "idle";
+}"""
+
 PLOT_STATE = """el => JSON.stringify([
   el.data.map(t => [t.visible, t.x, t.y, t.cells && t.cells.values,
                     t.marker && t.marker.color, t.marker && t.marker.opacity]),
@@ -128,12 +136,11 @@ def test_notebook_in_jupyterlab(server, browser, path):
     timings = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
     try:
         start = time.perf_counter()
-        page.goto(f"{url}/lab/tree/{path.name}?token={token}")
+        page.goto(f"{url}/lab/workspaces/{path.stem}/tree/{path.name}?reset&token={token}")
         page.wait_for_function("window.jupyterapp !== undefined", timeout=60_000)
-        page.wait_for_selector(
-            ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
-        )
-        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.wait_for_function(KERNEL_READY, arg=path.name, timeout=60_000)
+        page.wait_for_timeout(500)  # let the kernel's websocket settle before sending work
+        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
         cells = nbformat.read(path, as_version=4).cells
         code = sum(c.cell_type == "code" for c in cells)
         page.wait_for_function(
@@ -158,7 +165,9 @@ def test_notebook_in_jupyterlab(server, browser, path):
             plot = box.locator(".js-plotly-plot").first
             select = box.locator("select").first
             options = select.locator("option").all_text_contents()
-            for value in [*options[1:], options[0]] * 2:
+            current = options.index(select.evaluate("el => el.options[el.selectedIndex].text"))
+            sequence = [options[(current + 1 + i) % len(options)] for i in range(12)]
+            for value in sequence:
                 before = plot.evaluate(PLOT_STATE)
                 t0 = time.perf_counter()
                 select.select_option(label=value)
@@ -206,4 +215,5 @@ def test_notebook_in_jupyterlab(server, browser, path):
         }
         TIMINGS.write_text(json.dumps(timings, indent=1))
     finally:
+        page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
         context.close()
