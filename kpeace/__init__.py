@@ -7,8 +7,6 @@ submodules that are imported only when used, so ``import kpeace`` stays light.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 from kpeace.data import (
     DataFileError,
     Essay,
@@ -22,10 +20,18 @@ from kpeace.data import (
     quote,
 )
 
-try:
-    __version__ = version("kpeace")
-except PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    """Give ``kpeace.__version__`` lazily (reading package metadata is slow at import)."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("kpeace")
+        except PackageNotFoundError:  # a checkout that was never installed
+            return "0+unknown"
+    raise AttributeError(f"module 'kpeace' has no attribute {name!r}")
+
 
 __all__ = [
     "DataFileError",

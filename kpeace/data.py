@@ -17,8 +17,6 @@ True
 
 from __future__ import annotations
 
-import copy
-import difflib
 import io
 import json
 from dataclasses import dataclass
@@ -28,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from kpeace._paths import DESCRIPTOR, data_root
-from kpeace._schema import DataFileError, convert_column
+from kpeace._schema import DataFileError, convert_column, fast_read
 
 __all__ = [
     "DataFileError",
@@ -155,6 +153,8 @@ def _check_name(name: object) -> str:
         )
     names = datasets()
     if name not in names:
+        import difflib
+
         close = difflib.get_close_matches(name, names, n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise ValueError(f"Unknown table {name!r}.{hint} Valid names: {', '.join(names)}.")
@@ -181,6 +181,8 @@ def describe(name: str) -> dict[str, Any]:
     ValueError
         If ``name`` is not a table; the message lists the valid names.
     """
+    import copy
+
     return copy.deepcopy(_resources()[_check_name(name)])
 
 
@@ -190,6 +192,9 @@ def _load_cached(root_key: str, name: str) -> pd.DataFrame:
     resource = _resources()[name]
     path = resource["path"]
     text = data_root().joinpath(path).read_text(encoding="utf-8")
+    fast = fast_read(text, resource["schema"]["fields"])
+    if fast is not None:
+        return fast
     try:
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
@@ -392,6 +397,8 @@ def cite(ref: int | str | None = None) -> str:
     if ref in sources.index:
         return str(sources.loc[ref, "citation"])
     valid = list(claims.index.astype(str)) + _source_ids()
+    import difflib
+
     close = difflib.get_close_matches(ref, valid, n=1)
     hint = f" Did you mean {close[0]!r}?" if close else ""
     raise ValueError(

@@ -37,11 +37,15 @@ def handouts(tmp_path_factory) -> Path:
 
 def _files(out: Path) -> list[Path]:
     files = sorted(out.glob("*.html"))
-    assert len(files) == 2 * len(NOTEBOOKS) + 2  # and index.html, fact-sheet.html
+    assert len(files) == 2 * len(NOTEBOOKS) + 3  # and index, fact sheet, teacher guide
     return files
 
 
 # --- markup --------------------------------------------------------------------------------
+
+
+def test_building_leaves_the_display_mode_alone(handouts):
+    assert os.environ.get("KPEACE_DISPLAY") in (None, "")
 
 
 def test_every_notebook_and_edition_is_built(handouts):
@@ -99,7 +103,9 @@ def test_index_lists_every_handout(handouts):
         assert f'href="{nb.stem}.teacher.html"' in index
     assert index.count("Estimated time: ") == len(NOTEBOOKS)
     assert index.count("Learning objectives") == len(NOTEBOOKS)
-    assert 'href="fact-sheet.html"' in index
+    assert 'href="fact-sheet.html"' in index and 'href="teacher-guide.html"' in index
+    guide = (handouts / "teacher-guide.html").read_text(encoding="utf-8")
+    assert "Running the course without internet" in guide
     sheet = (handouts / "fact-sheet.html").read_text(encoding="utf-8")
     assert "<table>" in sheet and "Korean Armistice Agreement" in sheet
 
@@ -205,7 +211,7 @@ def test_accessibility_axe_core(handouts, browser):
         finally:
             context.close()
         report[path.name] = [v for v in violations if v["impact"] in ("serious", "critical")]
-    assert len(report) == 2 * len(NOTEBOOKS) + 2
+    assert len(report) == 2 * len(NOTEBOOKS) + 3
     assert not any(report.values()), json.dumps(report, indent=1)
 
 

@@ -21,6 +21,7 @@ import nbformat
 from kpeace.handouts.exporter import HandoutExporter, plotly_js, plotly_js_name
 
 EDITIONS = ("student", "teacher")
+GUIDE = "TEACHER_GUIDE.md"
 GENERATOR = '<meta name="generator" content="kpeace handouts">'
 
 
@@ -182,7 +183,9 @@ def build_one(path: Path, out: Path, editions: Sequence[str], shared_assets: boo
     return result
 
 
-def index_page(results: Iterable[BuildResult], editions: Sequence[str]) -> str:
+def index_page(
+    results: Iterable[BuildResult], editions: Sequence[str], *, with_guide: bool = False
+) -> str:
     """Return the index page listing every handout with title, objectives and time.
 
     Parameters
@@ -191,6 +194,8 @@ def index_page(results: Iterable[BuildResult], editions: Sequence[str]) -> str:
         Built notebooks.
     editions : sequence of str
         The editions built.
+    with_guide : bool, optional
+        Link the teacher guide (written with the teacher edition).
 
     Returns
     -------
@@ -229,7 +234,14 @@ def index_page(results: Iterable[BuildResult], editions: Sequence[str]) -> str:
         f"({html.escape(essay.publisher)}), 6 June 2007. Six handouts, in order. Each works "
         "offline in any browser: the menus above the figures change them, and answers are "
         "behind “Show the answer”. Every fact from outside the essay comes from the "
-        '<a href="fact-sheet.html">course fact sheet</a>, with its sources.</p></header>'
+        '<a href="fact-sheet.html">course fact sheet</a>, with its sources.</p>'
+        + (
+            '<p>For teachers: the <a href="teacher-guide.html">teacher guide</a> (lesson plans, '
+            "misconceptions, model answers, running the course offline).</p>"
+            if with_guide
+            else ""
+        )
+        + "</header>"
         f'<main><ol class="kp-index">{"".join(items)}</ol></main>'
     )
     return page(f"kpeace handouts: {essay.title}", body)
@@ -293,24 +305,29 @@ def _scrollable(markup: str) -> str:
     return wrapped.replace("</table>", "</table></div>")
 
 
-def fact_sheet_page() -> str:
-    """Return the course fact sheet as a page beside the handouts.
+def markdown_page(title: str, text: str) -> str:
+    """Return a Markdown document as a page beside the handouts.
+
+    Parameters
+    ----------
+    title : str
+        Page title.
+    text : str
+        Markdown.
 
     Returns
     -------
     str
-        The fact sheet rendered from Markdown, with a link back to the index.
+        The rendered page, with a link back to the index.
     """
     import mistune
-
-    from kpeace import data
 
     render = mistune.create_markdown(plugins=["table", "strikethrough"])
     body = (
         '<header><p><a href="index.html">All handouts</a></p></header>'
-        f"<main>{_scrollable(str(render(data.fact_sheet())))}</main>"
+        f"<main>{_scrollable(str(render(text)))}</main>"
     )
-    return page("The course fact sheet", body)
+    return page(title, body)
 
 
 def build(
@@ -358,6 +375,16 @@ def build(
     extra = BuildResult(notebook=out)
     if shared_assets and any(r.files for r in ordered):
         _write(out / plotly_js_name(), plotly_js(), extra)
-    _write(out / "fact-sheet.html", fact_sheet_page(), extra)
-    _write(out / "index.html", index_page(ordered, editions), extra)
+    from kpeace import data
+    from kpeace._paths import notebooks_root
+
+    _write(
+        out / "fact-sheet.html", markdown_page("The course fact sheet", data.fact_sheet()), extra
+    )
+    guide = notebooks_root() / GUIDE
+    with_guide = "teacher" in editions and guide.is_file()
+    if with_guide:
+        text = guide.read_text(encoding="utf-8")
+        _write(out / "teacher-guide.html", markdown_page("Teacher guide", text), extra)
+    _write(out / "index.html", index_page(ordered, editions, with_guide=with_guide), extra)
     return ordered, extra

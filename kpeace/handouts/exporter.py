@@ -24,7 +24,7 @@ from typing import Any
 
 import nbformat
 from nbconvert.exporters import HTMLExporter
-from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+from nbconvert.preprocessors import ExecutePreprocessor, Preprocessor, TagRemovePreprocessor
 from traitlets import Bool, Unicode, default
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -61,6 +61,37 @@ def plotly_js_name() -> str:
     from plotly.offline import get_plotlyjs_version
 
     return f"plotly-{get_plotlyjs_version()}.min.js"
+
+
+class StaticExecutePreprocessor(ExecutePreprocessor):
+    """``--execute`` for handouts: the kernel renders every view as its static twin."""
+
+    def preprocess(self, nb: nbformat.NotebookNode, resources: Any = None, km: Any = None) -> Any:
+        """Execute with ``KPEACE_DISPLAY=static`` for the kernel (restored afterwards).
+
+        Parameters
+        ----------
+        nb : nbformat.NotebookNode
+            The notebook.
+        resources : dict, optional
+            nbconvert resources.
+        km : KernelManager, optional
+            A kernel manager to use.
+
+        Returns
+        -------
+        tuple
+            The executed notebook and resources.
+        """
+        before = os.environ.get("KPEACE_DISPLAY")
+        os.environ["KPEACE_DISPLAY"] = "static"
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            if before is None:
+                os.environ.pop("KPEACE_DISPLAY", None)
+            else:
+                os.environ["KPEACE_DISPLAY"] = before
 
 
 class HandoutPreprocessor(Preprocessor):
@@ -158,6 +189,14 @@ class HandoutExporter(HTMLExporter):
     def _extra_template_basedirs_default(self) -> list[str]:
         return [TEMPLATES]
 
+    @default("default_preprocessors")
+    def _default_preprocessors_default(self) -> list[Any]:
+        stock = "nbconvert.preprocessors.ExecutePreprocessor"
+        return [
+            StaticExecutePreprocessor if p == stock else p
+            for p in HTMLExporter().default_preprocessors
+        ]
+
     @default("exclude_input_prompt")
     def _exclude_input_prompt_default(self) -> bool:
         return True
@@ -171,8 +210,6 @@ class HandoutExporter(HTMLExporter):
         return True
 
     def __init__(self, **kwargs: Any) -> None:
-        if not os.environ.get("KPEACE_DISPLAY"):
-            os.environ["KPEACE_DISPLAY"] = "static"  # for kernels started by --execute
         super().__init__(**kwargs)
         self._handout = HandoutPreprocessor(parent=self)
         self._teacher_cells = TagRemovePreprocessor(parent=self, remove_cell_tags={"teacher"})
