@@ -114,13 +114,12 @@ def _cmd_handouts(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file, not a folder")
+    from kpeace.workspace import check_destination
+
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".kpeace-write-test"
-        probe.write_text("", encoding="utf-8")
-        probe.unlink()
-    except OSError as err:
-        print(f"kpeace handouts: cannot write to {out}: {err.strerror or err}", file=sys.stderr)
+        check_destination(out)
+    except PermissionError as err:
+        print(f"kpeace handouts: {err}", file=sys.stderr)
         return EXIT_FAILED
     editions = EDITIONS if args.edition == "both" else (args.edition,)
     start = time.perf_counter()

@@ -29,7 +29,8 @@ ALT_KEY = "kpeace_alt"
 DIM = 0.15
 
 
-def _missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
+    """Return True for None, NaN and pandas' missing markers (NA, NaT)."""
     return (
         value is None
         or value is pd.NA
@@ -53,7 +54,7 @@ def wrap(text: object, width: int = 48) -> str:
     str
         The text with ``<br>`` between lines.
     """
-    if _missing(text):
+    if is_missing(text):
         return ""
     return "<br>".join(textwrap.wrap(str(text), width, break_long_words=False)) or ""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-import pandas as pd
+from kpeace.figures._style import is_missing as _missing
 
 ESSAY_STYLE = (
     "border-left:4px solid #0072B2;background:#f3f8fc;padding:.55em 1em;margin:.6em 0;color:#1a1a1a"
@@ -23,15 +23,6 @@ PROMPT_STYLE = (
 )
 LABEL_STYLE = "font-size:.8em;font-weight:600;letter-spacing:.04em;text-transform:uppercase;"
 SMALL = "font-size:.88em;color:#3d3d3d"
-
-
-def _missing(value: object) -> bool:
-    return (
-        value is None
-        or value is pd.NA
-        or value is pd.NaT
-        or (isinstance(value, float) and value != value)
-    )
 
 
 def plain(text: object) -> str:
