@@ -185,7 +185,7 @@ def measure_sizes(notebooks: list[Path]) -> dict:
         per = {}
         for page in sorted(Path(f"{tmp}/inline").glob("*.*.html")):
             html = page.read_text(encoding="utf-8")
-            if "plotly-graph-div" in html:
+            if 'class="plotly-graph-div' in html:
                 per[page.name] = round(page.stat().st_size / plotly_size, 3)
         shared = sum(p.stat().st_size for p in Path(f"{tmp}/shared").iterdir())
     worst = max(per.values()) if per else 0.0
@@ -259,7 +259,7 @@ def measure_browser(runs: int, notebooks: list[Path]) -> dict:
 
             per = {}
             for page_path in pages:
-                if "plotly-graph-div" not in page_path.read_text(encoding="utf-8"):
+                if 'class="plotly-graph-div' not in page_path.read_text(encoding="utf-8"):
                     continue
                 base, mine = [], []
                 for _ in range(runs):
