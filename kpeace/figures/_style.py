@@ -229,3 +229,42 @@ def place_menus(fig: go.Figure, menus: Sequence[dict[str, Any]]) -> go.Figure:
         placed.append({**menu, "x": 0.0, "y": 1 + (top - from_top) / plot, "yanchor": "top"})
     fig.update_layout(margin={"t": top}, updatemenus=placed)
     return fig
+
+
+def label_rows(fig: go.Figure, rows: dict[str, float]) -> go.Figure:
+    """Label horizontal bands inside the plot (not as tick labels, which eat a phone's width).
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        The figure.
+    rows : dict
+        Label → y position of the band's centre (bands are one unit high).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The same figure, with one annotation per band and a matching y axis.
+    """
+    for label, y in rows.items():
+        fig.add_annotation(
+            x=0,
+            xref="paper",
+            y=y + 0.5,
+            text=f"<b>{label}</b>",
+            showarrow=False,
+            xanchor="left",
+            yanchor="top",
+            font={"size": 11, "color": "#444"},
+        )
+    fig.update_yaxes(
+        tickvals=list(rows.values()),
+        showticklabels=False,
+        range=[-0.6, len(rows) - 0.4],
+        showgrid=True,
+        gridcolor="#e5e5e5",
+        fixedrange=True,
+        automargin=True,
+        zeroline=False,
+    )
+    return fig

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpeace.figures._style import OKABE_ITO, base_figure, control, place_menus, visibility, wrap
+from kpeace.figures._style import (
+    OKABE_ITO,
+    base_figure,
+    control,
+    label_rows,
+    place_menus,
+    visibility,
+    wrap,
+)
 
 ESSAY_DATE = pd.Timestamp("2007-06-06")
 STATUS = {
@@ -173,26 +181,7 @@ def timeline_figure(events: pd.DataFrame, *, show: str = "All events") -> go.Fig
                 ),
             )
         )
-    for lane, y in lane_pos.items():
-        fig.add_annotation(
-            x=0,
-            xref="paper",
-            y=y + 0.5,
-            text=f"<b>{_SHORT_LANES.get(str(lane), str(lane))}</b>",
-            showarrow=False,
-            xanchor="left",
-            yanchor="top",
-            font={"size": 11, "color": "#444"},
-        )
-    fig.update_yaxes(
-        tickvals=list(lane_pos.values()),
-        showticklabels=False,
-        range=[-0.6, len(lanes) - 0.4],
-        showgrid=True,
-        gridcolor="#e5e5e5",
-        fixedrange=True,
-        automargin=True,
-    )
+    label_rows(fig, {_SHORT_LANES.get(str(lane), str(lane)): y for lane, y in lane_pos.items()})
     full = [
         frame["date"].min() - pd.DateOffset(years=2),
         frame["date"].max() + pd.DateOffset(years=2),

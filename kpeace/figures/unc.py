@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpeace.figures._style import OKABE_ITO, base_figure, control, place_menus, wrap
+from kpeace.figures._style import OKABE_ITO, base_figure, control, label_rows, place_menus, wrap
 
 HIGHLIGHT = OKABE_ITO["orange"]
 BEFORE = OKABE_ITO["sky"]
@@ -208,27 +208,7 @@ def steps_figure(steps: pd.DataFrame, names: Mapping[str, str] | None = None) ->
         _focus_args(steps, edges, order, s) for s in order
     ]
     fig.update_xaxes(visible=False, range=[-0.5, max(depth.values()) + 0.5], fixedrange=True)
-    for track, y in ypos.items():
-        fig.add_annotation(
-            x=0,
-            xref="paper",
-            y=y + 0.5,
-            text=f"<b>{track}</b>",
-            showarrow=False,
-            xanchor="left",
-            yanchor="top",
-            font={"size": 11, "color": "#444"},
-        )
-    fig.update_yaxes(
-        tickvals=list(ypos.values()),
-        showticklabels=False,
-        fixedrange=True,
-        range=[-0.6, len(tracks) - 0.4],
-        showgrid=True,
-        gridcolor="#e5e5e5",
-        automargin=True,
-        zeroline=False,
-    )
+    label_rows(fig, {str(track): y for track, y in ypos.items()})
     place_menus(
         fig,
         [
