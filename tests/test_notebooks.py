@@ -11,6 +11,7 @@ import pytest
 from nbclient import NotebookClient
 
 import kpeace
+import kpeace.widgets as kw
 
 NOTEBOOKS = sorted(
     (Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb")
@@ -23,20 +24,7 @@ HEADINGS = [
     "## Key takeaways",
     "## Sources",
 ]
-VIEWS = [
-    "essay_explorer",
-    "glossary_explorer",
-    "timeline_explorer",
-    "articles_explorer",
-    "positions_explorer",
-    "network_explorer",
-    "claim_sorter",
-    "steps_explorer",
-    "forum_builder",
-    "resolutions_explorer",
-    "agreements_explorer",
-    "forecast_tracker",
-]
+VIEWS = list(kw.INTERACTIVE_VIEWS)
 IDS = [p.stem for p in NOTEBOOKS]
 
 

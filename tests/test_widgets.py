@@ -134,20 +134,7 @@ def test_forecast_tracker_records_a_judgement_without_a_verdict():
     assert tracker.judgement.value is None
 
 
-ALL_VIEWS = [
-    "essay_explorer",
-    "glossary_explorer",
-    "timeline_explorer",
-    "articles_explorer",
-    "positions_explorer",
-    "network_explorer",
-    "claim_sorter",
-    "steps_explorer",
-    "forum_builder",
-    "resolutions_explorer",
-    "agreements_explorer",
-    "forecast_tracker",
-]
+ALL_VIEWS = list(kw.INTERACTIVE_VIEWS)
 
 
 @pytest.mark.parametrize("name", ALL_VIEWS)

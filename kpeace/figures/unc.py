@@ -67,15 +67,7 @@ def ancestors(steps: pd.DataFrame, step_id: str) -> set[str]:
     set of str
         Prerequisite step ids.
     """
-    deps = {str(r.step_id): tuple(r.depends_on) for r in steps.itertuples()}
-    found: set[str] = set()
-    todo = list(deps.get(step_id, ()))
-    while todo:
-        step = todo.pop()
-        if step not in found:
-            found.add(step)
-            todo.extend(deps.get(step, ()))
-    return found
+    return _reach({str(r.step_id): tuple(r.depends_on) for r in steps.itertuples()}, step_id)
 
 
 def descendants(steps: pd.DataFrame, step_id: str) -> set[str]:
@@ -93,7 +85,23 @@ def descendants(steps: pd.DataFrame, step_id: str) -> set[str]:
     set of str
         Dependent step ids.
     """
-    return {str(s) for s in steps["step_id"] if step_id in ancestors(steps, str(s))}
+    waiting: dict[str, list[str]] = {}
+    for row in steps.itertuples():
+        for dep in row.depends_on:
+            waiting.setdefault(str(dep), []).append(str(row.step_id))
+    return _reach(waiting, step_id)
+
+
+def _reach(graph: Mapping[str, Sequence[str]], start: str) -> set[str]:
+    """Return every node reachable from ``start`` along ``graph``'s edges (not ``start``)."""
+    found: set[str] = set()
+    todo = list(graph.get(start, ()))
+    while todo:
+        node = todo.pop()
+        if node not in found:
+            found.add(node)
+            todo.extend(graph.get(node, ()))
+    return found
 
 
 def steps_figure(steps: pd.DataFrame, names: Mapping[str, str] | None = None) -> go.Figure:

@@ -42,7 +42,24 @@ from kpeace.widgets.explorers import (
 from kpeace.widgets.selfcheck import Feedback, Question, SelfCheck, evaluate
 from kpeace.widgets.views import ChoiceExplorer, FigureExplorer, StaticView
 
+#: The interactive views a notebook can show (each live in JupyterLab, static in handouts).
+INTERACTIVE_VIEWS: tuple[str, ...] = (
+    "essay_explorer",
+    "glossary_explorer",
+    "timeline_explorer",
+    "articles_explorer",
+    "positions_explorer",
+    "network_explorer",
+    "claim_sorter",
+    "steps_explorer",
+    "forum_builder",
+    "resolutions_explorer",
+    "agreements_explorer",
+    "forecast_tracker",
+)
+
 __all__ = [
+    "INTERACTIVE_VIEWS",
     "ChoiceExplorer",
     "ClaimSorter",
     "Feedback",
