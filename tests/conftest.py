@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -14,7 +13,8 @@ import kpeace
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
-SHARED = Path(os.environ.get("KPEACE_SHARED", ROOT.parent / "shared"))
+SOURCE = DATA / "source" / "snyder-2007-us-strategy-peace-framework.txt"
+FACT_SHEET = DATA / "fact_sheet.md"
 
 
 @pytest.fixture(scope="session")
@@ -31,16 +31,14 @@ def tables() -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="session")
 def facts_text() -> str:
-    path = SHARED / "reference" / "facts.md"
-    assert path.is_file(), f"the fact sheet is missing at {path} (set KPEACE_SHARED)"
-    return path.read_text(encoding="utf-8")
+    assert FACT_SHEET.is_file(), f"the fact sheet is missing at {FACT_SHEET}"
+    return FACT_SHEET.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
 def source_text() -> str:
-    path = SHARED / "source" / "snyder-2007-us-strategy-peace-framework.txt"
-    assert path.is_file(), f"the essay source is missing at {path} (set KPEACE_SHARED)"
-    return path.read_text(encoding="utf-8")
+    assert SOURCE.is_file(), f"the essay source is missing at {SOURCE}"
+    return SOURCE.read_text(encoding="utf-8")
 
 
 @pytest.fixture()

@@ -309,7 +309,7 @@ def test_essay_questions_quote_their_paragraph(tables):
 
 def test_fact_sheet_ships_with_the_data(facts_text):
     text = kpeace.fact_sheet()
-    assert text == facts_text, "data/fact_sheet.md differs from the course's fact sheet"
+    assert text == facts_text, "kpeace.fact_sheet() differs from data/fact_sheet.md"
     for n in range(1, 8):
         assert f"\n## {n}." in text
     assert "fact_sheet" not in kpeace.datasets()
