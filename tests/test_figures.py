@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 import kpeace
@@ -150,3 +151,102 @@ def test_figures_do_not_read_files(monkeypatch):
 
     monkeypatch.setattr(kpeace.data, "load", refuse)
     assert figures.timeline_figure(events).data
+
+
+# --- the UNC steps diagram: every arrow ends at its target's edge ---------------------------
+
+
+def _steps_geometry():
+    steps = kpeace.load("unc_steps")
+    fig = figures.steps_figure(steps, NAMES)
+    nodes = next(t for t in fig.data if t.text is not None and len(t.text) == len(steps))
+    centres = {str(s): (x, y) for s, x, y in zip(nodes.text, nodes.x, nodes.y, strict=True)}
+    edges = [(str(d), str(r.step_id)) for r in steps.itertuples() for d in r.depends_on]
+    arrows = [a for a in fig.layout.annotations if a.showarrow]
+    return fig, nodes, centres, edges, arrows
+
+
+def test_steps_arrows_end_on_their_target_edge():
+    _, nodes, centres, edges, arrows = _steps_geometry()
+    assert edges and len(arrows) == len(edges)
+    radius = nodes.marker.size / 2 + nodes.marker.line.width / 2
+    for (start, end), arrow in zip(edges, arrows, strict=True):
+        # Both ends in the nodes' own (data) coordinates, at the centres ...
+        assert (arrow.xref, arrow.yref, arrow.axref, arrow.ayref) == ("x", "y", "x", "y")
+        assert (arrow.x, arrow.y) == pytest.approx(centres[end]), (start, end)
+        assert (arrow.ax, arrow.ay) == pytest.approx(centres[start]), (start, end)
+        # ... and pulled back by the node's radius in pixels, which no width changes.
+        assert arrow.standoff == pytest.approx(radius, abs=0.5), (start, end)
+        assert arrow.startstandoff == pytest.approx(radius, abs=0.5), (start, end)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+# For each arrow: the point of its head nearest the target node's centre, and that node's
+# centre and radius, all in screen pixels.
+ARROW_TIPS = """([edges, nodeTrace]) => {
+  const points = [...document.querySelectorAll('.scatterlayer .trace')[0]
+                  .querySelectorAll('path.point')];
+  const nodes = points.map(p => { const b = p.getBoundingClientRect();
+    return {x: b.x + b.width / 2, y: b.y + b.height / 2, r: b.width / 2}; });
+  return edges.map(([index, target]) => {
+    const head = document.querySelector(
+      `g.annotation[data-index="${index}"] .annotation-arrow-g path:nth-of-type(2)`);
+    if (!head) return null;
+    const m = head.getScreenCTM(), n = nodes[target], length = head.getTotalLength();
+    let best = null;
+    for (let i = 0; i <= 60; i++) {
+      const p = head.getPointAtLength(length * i / 60);
+      const x = m.a * p.x + m.c * p.y + m.e, y = m.b * p.x + m.d * p.y + m.f;
+      const d = Math.hypot(x - n.x, y - n.y);
+      if (best === null || d < best) best = d;
+    }
+    return {tip: best, r: n.r};
+  });
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [1280, 600])
+def test_steps_arrowheads_touch_their_target_in_chromium(browser, tmp_path, width):
+    fig, nodes, _, edges, _ = _steps_geometry()
+    order = [str(s) for s in nodes.text]
+    page_file = tmp_path / "steps.html"
+    page_file.write_text(
+        pio.to_html(fig, include_plotlyjs=True, full_html=True, default_width="100%"),
+        encoding="utf-8",
+    )
+    page = browser.new_page(viewport={"width": width, "height": 700})
+    try:
+        page.goto(page_file.as_uri())
+        page.wait_for_selector(".scatterlayer .trace path.point", state="attached")
+        pairs = [[i, order.index(end)] for i, (_, end) in enumerate(edges)]
+        tips = page.evaluate(ARROW_TIPS, [pairs, list(fig.data).index(nodes)])
+    finally:
+        page.close()
+    assert len(tips) == len(edges)
+    for (start, end), tip in zip(edges, tips, strict=True):
+        assert tip is not None, f"no arrowhead drawn for {start} → {end}"
+        # The head's nearest point lies on the node's circle (outline included), within 2 px.
+        assert tip["r"] > 10
+        assert tip["r"] - 1 <= tip["tip"] <= tip["r"] + 2.5, (width, start, end, tip)

@@ -15,6 +15,38 @@ AFTER = OKABE_ITO["green"]
 IDLE = "#d9d9d9"
 EDGE = "#767676"
 FADED = "#eeeeee"
+OUTLINE = "#333333"
+NODE_SIZE = 30
+NODE_LINE = 1
+#: Pixels between a node's centre and its outline's outer edge: where an arrow starts and ends.
+NODE_RADIUS = NODE_SIZE / 2 + NODE_LINE / 2
+
+
+def _arrow(start: tuple[float, float], end: tuple[float, float]) -> dict[str, object]:
+    """Return an annotation that draws one dependency arrow from node ``start`` to ``end``.
+
+    Both ends are in data coordinates (the node centres) and ``standoff``/``startstandoff``
+    pull them back by the node radius in pixels, so the arrow touches both circles' edges at
+    any figure width (the axes stretch with the width, the circles do not).
+    """
+    return {
+        "x": end[0],
+        "y": end[1],
+        "ax": start[0],
+        "ay": start[1],
+        "xref": "x",
+        "yref": "y",
+        "axref": "x",
+        "ayref": "y",
+        "text": "",
+        "showarrow": True,
+        "arrowhead": 2,
+        "arrowsize": 1.2,
+        "arrowwidth": 2,
+        "arrowcolor": EDGE,
+        "standoff": NODE_RADIUS,
+        "startstandoff": NODE_RADIUS,
+    }
 
 
 def step_depths(steps: pd.DataFrame) -> dict[str, int]:
@@ -120,7 +152,8 @@ def steps_figure(steps: pd.DataFrame, names: Mapping[str, str] | None = None) ->
     Returns
     -------
     plotly.graph_objects.Figure
-        One trace per dependency arrow, then the step nodes.
+        The step nodes (trace 0) and the legend's keys; each dependency arrow is one of
+        the first layout annotations, in the order of the steps' ``depends_on``.
     """
     if steps.empty:
         raise ValueError("the unc_steps table is empty; nothing to draw")
@@ -149,24 +182,7 @@ def steps_figure(steps: pd.DataFrame, names: Mapping[str, str] | None = None) ->
     )
     fig = base_figure("Ending the UN Command's role: steps", alt, height=580)
     for start, end in edges:
-        (x0, y0), (x1, y1) = pos[start], pos[end]
-        xe, ye = x0 + (x1 - x0) * 0.86, y0 + (y1 - y0) * 0.86
-        fig.add_trace(
-            go.Scatter(
-                x=[x0, xe],
-                y=[y0, ye],
-                mode="lines+markers",
-                showlegend=False,
-                line={"color": EDGE, "width": 2},
-                marker={
-                    "symbol": ["circle", "arrow"],
-                    "size": [0, 14],
-                    "angleref": "previous",
-                    "color": EDGE,
-                },
-                hoverinfo="skip",
-            )
-        )
+        fig.add_annotation(_arrow(pos[start], pos[end]))
     order = [str(s) for s in steps["step_id"]]
     hover = []
     for row in steps.itertuples():
@@ -187,10 +203,10 @@ def steps_figure(steps: pd.DataFrame, names: Mapping[str, str] | None = None) ->
             textposition="middle center",
             textfont={"color": "black", "size": 11},
             marker={
-                "size": 30,
+                "size": NODE_SIZE,
                 "color": [IDLE] * len(order),
                 "symbol": "circle",
-                "line": {"width": 1, "color": "#333333"},
+                "line": {"width": NODE_LINE, "color": OUTLINE},
             },
             hovertext=hover,
             hovertemplate="%{hovertext}<extra></extra>",
@@ -238,7 +254,10 @@ def _short(text: str, limit: int = 42) -> str:
 def _focus_args(
     steps: pd.DataFrame, edges: Sequence[tuple[str, str]], order: Sequence[str], focus: str | None
 ) -> list:
-    """Return plotly ``update`` arguments that colour the diagram around one step."""
+    """Return plotly ``update`` arguments that colour the diagram around one step.
+
+    The nodes are trace 0; the arrows are the first ``len(edges)`` layout annotations.
+    """
     if focus is None:
         node_colours = [IDLE] * len(order)
         edge_colours = [EDGE] * len(edges)
@@ -256,11 +275,8 @@ def _focus_args(
             else FADED
             for start, end in edges
         ]
-    data = {
-        "line.color": [*edge_colours, "rgba(0,0,0,0)"],
-        "marker.color": [*edge_colours, node_colours],
-    }
-    return [data, {}, list(range(len(edges) + 1))]
+    arrows = {f"annotations[{i}].arrowcolor": colour for i, colour in enumerate(edge_colours)}
+    return [{"marker.color": [node_colours]}, arrows, [0]]
 
 
 FORUM_ACTORS = ("US", "PRC", "ROK", "DPRK", "JPN", "RUS", "UNC", "KPA", "CPV")
