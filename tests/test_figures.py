@@ -10,7 +10,7 @@ import pytest
 
 import kpeace
 from kpeace import figures, prompts
-from kpeace.figures._style import OKABE_ITO
+from kpeace.figures._style import OKABE_ITO, PALETTE
 
 NAMES = dict(
     zip(kpeace.load("actors")["actor_id"], kpeace.load("actors")["short_name"], strict=True)
@@ -89,30 +89,43 @@ def test_readable_at_375_px(name):
     assert fig.layout.autosize and fig.layout.width is None
 
 
-ALLOWED = {c.upper() for c in OKABE_ITO.values()} | {"WHITE", "#FFFFFF", "RGBA(0,0,0,0)"}
-
-
-def _colours(value):
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, (list, tuple)):
-        return [v for item in value for v in _colours(item)]
+def _colours(node, key: str = "") -> list[str]:
+    """Every colour named anywhere in a figure's JSON: traces, layout, shapes, menu arguments."""
+    if isinstance(node, dict):
+        return [
+            c
+            for k, v in node.items()
+            if k != "template"  # plotly's default theme, overridden where it shows
+            for c in _colours(v, str(k))
+        ]
+    if isinstance(node, (list, tuple)):
+        return [c for item in node for c in _colours(item, key)]
+    name = key.lower()
+    if isinstance(node, str) and (name.endswith("color") or name == "colorway"):
+        return [node]
     return []
 
 
-@pytest.mark.parametrize("name", ["timeline", "network", "forum", "agreements", "forecast"])
-def test_marks_use_the_colour_blind_safe_palette(name):
-    fig = _build(name)
-    used = []
-    for trace in fig.data:
-        if isinstance(trace, go.Scatter):
-            used += _colours(trace.marker.color) + _colours(trace.line.color)
-    assert used
-    odd = {c for c in used if c.upper() not in ALLOWED and not c.startswith("#")}
-    assert not odd
-    assert {c.upper() for c in used if c.upper() in ALLOWED} - {"WHITE", "#FFFFFF"}
+def test_colour_walk_sees_every_place_a_colour_can_hide():
+    fig = go.Figure(go.Scatter(x=[1], y=[1], marker={"color": "#FF0000"}))
+    fig.add_vrect(x0=0, x1=1, fillcolor="#00FF00")
+    fig.update_layout(updatemenus=[{"buttons": [{"args": [{"line.color": ["red"]}]}]}])
+    assert set(_colours(fig.to_plotly_json())) >= {"#FF0000", "#00FF00", "red"}
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_every_colour_comes_from_the_colour_blind_safe_palette(name):
+    used = _colours(_build(name).to_plotly_json())
+    assert used, "found no colour at all: the walk is broken"
+    odd = {c for c in used if c.upper().replace(" ", "") not in PALETTE}
+    assert not odd, f"{name} uses colours outside kpeace.figures._style.PALETTE: {odd}"
+    data = {c.upper() for c in used} & {c.upper() for c in OKABE_ITO.values()}
+    assert data, "no Okabe–Ito data colour used"
+
+
+def test_palette_is_upper_case_and_holds_okabe_ito():
+    assert set(OKABE_ITO.values()) <= PALETTE
+    assert all(c == c.upper() or c.startswith("rgba") for c in PALETTE)
 
 
 def test_timeline_show_menu_filters_traces():

@@ -7,15 +7,23 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpeace.figures._style import OKABE_ITO, base_figure, control, label_rows, place_menus, wrap
+from kpeace.figures._style import (
+    NEUTRALS,
+    OKABE_ITO,
+    base_figure,
+    control,
+    label_rows,
+    place_menus,
+    wrap,
+)
 
 HIGHLIGHT = OKABE_ITO["orange"]
 BEFORE = OKABE_ITO["sky"]
 AFTER = OKABE_ITO["green"]
-IDLE = "#d9d9d9"
-EDGE = "#767676"
-FADED = "#eeeeee"
-OUTLINE = "#333333"
+IDLE = NEUTRALS["idle"]
+EDGE = OKABE_ITO["grey"]
+FADED = NEUTRALS["faded"]
+OUTLINE = NEUTRALS["outline"]
 NODE_SIZE = 30
 NODE_LINE = 1
 #: Pixels between a node's centre and its outline's outer edge: where an arrow starts and ends.
@@ -201,7 +209,7 @@ def steps_figure(steps: pd.DataFrame, names: Mapping[str, str] | None = None) ->
             mode="markers+text",
             text=[f"{s}" for s in order],
             textposition="middle center",
-            textfont={"color": "black", "size": 11},
+            textfont={"color": OKABE_ITO["black"], "size": 11},
             marker={
                 "size": NODE_SIZE,
                 "color": [IDLE] * len(order),
@@ -403,7 +411,7 @@ def forum_figure(
         tickangle=0,
         range=[-0.5, len(columns) - 0.5],
         showgrid=True,
-        gridcolor="#e5e5e5",
+        gridcolor=NEUTRALS["grid"],
         fixedrange=True,
     )
     fig.update_yaxes(
@@ -412,7 +420,7 @@ def forum_figure(
         fixedrange=True,
         range=[-0.6, len(actors) - 0.4],
         showgrid=True,
-        gridcolor="#e5e5e5",
+        gridcolor=NEUTRALS["grid"],
         automargin=True,
     )
     place_menus(
@@ -488,7 +496,7 @@ def resolutions_figure(documents: pd.DataFrame, ids: Sequence[str]) -> go.Figure
             header={
                 "values": ["", *[f"<b>{h}</b>" for h in heads]],
                 "align": "left",
-                "fill": {"color": "#e8eef7"},
+                "fill": {"color": NEUTRALS["header"]},
                 "font": {"size": 13},
             },
             cells={
@@ -496,7 +504,7 @@ def resolutions_figure(documents: pd.DataFrame, ids: Sequence[str]) -> go.Figure
                 "align": "left",
                 "height": 28,
                 "font": {"size": 12},
-                "fill": {"color": "white"},
+                "fill": {"color": NEUTRALS["white"]},
             },
         )
     )
