@@ -68,6 +68,7 @@ def test_traces_controls_and_text_alternative(name):
 @pytest.mark.parametrize("name", BUILDERS)
 def test_every_control_changes_the_figure(name):
     fig = _build(name)
+    assert fig.layout.updatemenus
     for menu in fig.layout.updatemenus:
         states = set()
         for button in menu.buttons:
