@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
@@ -134,6 +135,25 @@ def test_timeline_show_menu_filters_traces():
     visible = [t.visible for t in fig.data]
     assert visible == [False, False, True, True]
     assert fig.data[2].name == "After the essay" and len(fig.data[2].x) >= 8
+
+
+def test_timeline_marks_follow_the_events_flags():
+    events = kpeace.load("events")
+    traces = {t.name: t for t in figures.timeline_figure(events).data}
+    essay = events["lane"] == "the essay"
+    expected = {
+        "After the essay": events[~essay & events["after_essay"]],
+        "Mentioned in the essay": events[~essay & ~events["after_essay"] & events["in_essay"]],
+        "Not in the essay": events[~essay & ~events["after_essay"] & ~events["in_essay"]],
+        "The essay itself": events[essay],
+    }
+    assert set(traces) == set(expected)
+    for name, rows in expected.items():
+        assert len(rows), name
+        assert sorted(pd.to_datetime(traces[name].x)) == sorted(rows["date"]), name
+    essay_date = figures.timeline.ESSAY_DATE
+    assert all(pd.Timestamp(x) > essay_date for x in traces["After the essay"].x)
+    assert all(pd.Timestamp(x) < essay_date for x in traces["Mentioned in the essay"].x)
 
 
 def test_bad_arguments_are_value_errors():
