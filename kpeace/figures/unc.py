@@ -283,7 +283,12 @@ def _focus_args(
             else FADED
             for start, end in edges
         ]
-    arrows = {f"annotations[{i}].arrowcolor": colour for i, colour in enumerate(edge_colours)}
+    arrows: dict[str, object] = {}
+    for i, colour in enumerate(edge_colours):
+        # Faded arrows go thin and translucent, so they never hide a coloured arrowhead.
+        arrows[f"annotations[{i}].arrowcolor"] = colour
+        arrows[f"annotations[{i}].arrowwidth"] = 1 if colour == FADED else 2
+        arrows[f"annotations[{i}].opacity"] = 0.6 if colour == FADED else 1
     return [{"marker.color": [node_colours]}, arrows, [0]]
 
 
