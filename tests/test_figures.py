@@ -261,7 +261,7 @@ def browser():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("width", [1280, 600])
+@pytest.mark.parametrize("width", [1280, 600, 375])
 def test_steps_arrowheads_touch_their_target_in_chromium(browser, tmp_path, width):
     fig, nodes, _, edges, _ = _steps_geometry()
     order = [str(s) for s in nodes.text]

@@ -175,7 +175,7 @@ def steps_figure(steps: pd.DataFrame, names: Mapping[str, str] | None = None) ->
         slots.setdefault((depth[str(row.step_id)], row.track), []).append(str(row.step_id))
     for (level, track), members in slots.items():
         for k, step in enumerate(members):
-            pos[step] = (level, ypos[track] - 0.06 + 0.36 * (k - (len(members) - 1) / 2))
+            pos[step] = (level, ypos[track] - 0.08 + 0.4 * (k - (len(members) - 1) / 2))
     edges = [(str(d), str(r.step_id)) for r in steps.itertuples() for d in r.depends_on]
     described = []
     for row in steps.sort_values(["step_id"]).itertuples():
