@@ -14,7 +14,8 @@ tests with this Python's pytest, and restores the file. The repository itself is
 
 It prints one line per break, ``caught`` (the tests failed), ``MISSED`` (they passed) or
 ``error`` (the old string is missing or ambiguous, the baseline fails, or pytest could not run
-the tests), and exits 1 if any break was missed or in error, 0 if all were caught.
+the tests), and exits 1 if any break was missed or in error, 0 if all were caught (130 if
+interrupted).
 
 Not part of the default pytest run; ``tests/test_mutation.py`` runs a few quick breaks. The
 breaks are data in ``tests/mutation/breaks.py``: append new ones there.
@@ -241,7 +242,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for brk in chosen:
             print(f"{brk.id:28} {brk.file:28} {brk.description}")
         return 0
-    outcomes = mutation_check(chosen, args.python)
+    try:
+        outcomes = mutation_check(chosen, args.python)
+    except KeyboardInterrupt:
+        print("interrupted: the temporary copy is removed; the repository was never changed")
+        return 130
     for out in outcomes:
         print(f"{out.verdict:7} {out.brk.id:28} {out.brk.description}")
         if out.verdict != "caught":
