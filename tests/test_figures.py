@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 
+import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 import kpeace
 from kpeace import figures, prompts
-from kpeace.figures._style import OKABE_ITO
+from kpeace.figures._style import OKABE_ITO, PALETTE
 
 NAMES = dict(
     zip(kpeace.load("actors")["actor_id"], kpeace.load("actors")["short_name"], strict=True)
@@ -67,6 +69,7 @@ def test_traces_controls_and_text_alternative(name):
 @pytest.mark.parametrize("name", BUILDERS)
 def test_every_control_changes_the_figure(name):
     fig = _build(name)
+    assert fig.layout.updatemenus
     for menu in fig.layout.updatemenus:
         states = set()
         for button in menu.buttons:
@@ -88,30 +91,43 @@ def test_readable_at_375_px(name):
     assert fig.layout.autosize and fig.layout.width is None
 
 
-ALLOWED = {c.upper() for c in OKABE_ITO.values()} | {"WHITE", "#FFFFFF", "RGBA(0,0,0,0)"}
-
-
-def _colours(value):
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, (list, tuple)):
-        return [v for item in value for v in _colours(item)]
+def _colours(node, key: str = "") -> list[str]:
+    """Every colour named anywhere in a figure's JSON: traces, layout, shapes, menu arguments."""
+    if isinstance(node, dict):
+        return [
+            c
+            for k, v in node.items()
+            if k != "template"  # plotly's default theme, overridden where it shows
+            for c in _colours(v, str(k))
+        ]
+    if isinstance(node, (list, tuple)):
+        return [c for item in node for c in _colours(item, key)]
+    name = key.lower()
+    if isinstance(node, str) and (name.endswith("color") or name == "colorway"):
+        return [node]
     return []
 
 
-@pytest.mark.parametrize("name", ["timeline", "network", "forum", "agreements", "forecast"])
-def test_marks_use_the_colour_blind_safe_palette(name):
-    fig = _build(name)
-    used = []
-    for trace in fig.data:
-        if isinstance(trace, go.Scatter):
-            used += _colours(trace.marker.color) + _colours(trace.line.color)
-    assert used
-    odd = {c for c in used if c.upper() not in ALLOWED and not c.startswith("#")}
-    assert not odd
-    assert {c.upper() for c in used if c.upper() in ALLOWED} - {"WHITE", "#FFFFFF"}
+def test_colour_walk_sees_every_place_a_colour_can_hide():
+    fig = go.Figure(go.Scatter(x=[1], y=[1], marker={"color": "#FF0000"}))
+    fig.add_vrect(x0=0, x1=1, fillcolor="#00FF00")
+    fig.update_layout(updatemenus=[{"buttons": [{"args": [{"line.color": ["red"]}]}]}])
+    assert set(_colours(fig.to_plotly_json())) >= {"#FF0000", "#00FF00", "red"}
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_every_colour_comes_from_the_colour_blind_safe_palette(name):
+    used = _colours(_build(name).to_plotly_json())
+    assert used, "found no colour at all: the walk is broken"
+    odd = {c for c in used if c.upper().replace(" ", "") not in PALETTE}
+    assert not odd, f"{name} uses colours outside kpeace.figures._style.PALETTE: {odd}"
+    data = {c.upper() for c in used} & {c.upper() for c in OKABE_ITO.values()}
+    assert data, "no Okabe–Ito data colour used"
+
+
+def test_palette_is_upper_case_and_holds_okabe_ito():
+    assert set(OKABE_ITO.values()) <= PALETTE
+    assert all(c == c.upper() or c.startswith("rgba") for c in PALETTE)
 
 
 def test_timeline_show_menu_filters_traces():
@@ -119,6 +135,25 @@ def test_timeline_show_menu_filters_traces():
     visible = [t.visible for t in fig.data]
     assert visible == [False, False, True, True]
     assert fig.data[2].name == "After the essay" and len(fig.data[2].x) >= 8
+
+
+def test_timeline_marks_follow_the_events_flags():
+    events = kpeace.load("events")
+    traces = {t.name: t for t in figures.timeline_figure(events).data}
+    essay = events["lane"] == "the essay"
+    expected = {
+        "After the essay": events[~essay & events["after_essay"]],
+        "Mentioned in the essay": events[~essay & ~events["after_essay"] & events["in_essay"]],
+        "Not in the essay": events[~essay & ~events["after_essay"] & ~events["in_essay"]],
+        "The essay itself": events[essay],
+    }
+    assert set(traces) == set(expected)
+    for name, rows in expected.items():
+        assert len(rows), name
+        assert sorted(pd.to_datetime(traces[name].x)) == sorted(rows["date"]), name
+    essay_date = figures.timeline.ESSAY_DATE
+    assert all(pd.Timestamp(x) > essay_date for x in traces["After the essay"].x)
+    assert all(pd.Timestamp(x) < essay_date for x in traces["Mentioned in the essay"].x)
 
 
 def test_bad_arguments_are_value_errors():
@@ -150,3 +185,102 @@ def test_figures_do_not_read_files(monkeypatch):
 
     monkeypatch.setattr(kpeace.data, "load", refuse)
     assert figures.timeline_figure(events).data
+
+
+# --- the UNC steps diagram: every arrow ends at its target's edge ---------------------------
+
+
+def _steps_geometry():
+    steps = kpeace.load("unc_steps")
+    fig = figures.steps_figure(steps, NAMES)
+    nodes = next(t for t in fig.data if t.text is not None and len(t.text) == len(steps))
+    centres = {str(s): (x, y) for s, x, y in zip(nodes.text, nodes.x, nodes.y, strict=True)}
+    edges = [(str(d), str(r.step_id)) for r in steps.itertuples() for d in r.depends_on]
+    arrows = [a for a in fig.layout.annotations if a.showarrow]
+    return fig, nodes, centres, edges, arrows
+
+
+def test_steps_arrows_end_on_their_target_edge():
+    _, nodes, centres, edges, arrows = _steps_geometry()
+    assert edges and len(arrows) == len(edges)
+    radius = nodes.marker.size / 2 + nodes.marker.line.width / 2
+    for (start, end), arrow in zip(edges, arrows, strict=True):
+        # Both ends in the nodes' own (data) coordinates, at the centres ...
+        assert (arrow.xref, arrow.yref, arrow.axref, arrow.ayref) == ("x", "y", "x", "y")
+        assert (arrow.x, arrow.y) == pytest.approx(centres[end]), (start, end)
+        assert (arrow.ax, arrow.ay) == pytest.approx(centres[start]), (start, end)
+        # ... and pulled back by the node's radius in pixels, which no width changes.
+        assert arrow.standoff == pytest.approx(radius, abs=0.5), (start, end)
+        assert arrow.startstandoff == pytest.approx(radius, abs=0.5), (start, end)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+# For each arrow: the point of its head nearest the target node's centre, and that node's
+# centre and radius, all in screen pixels.
+ARROW_TIPS = """([edges, nodeTrace]) => {
+  const points = [...document.querySelectorAll('.scatterlayer .trace')[0]
+                  .querySelectorAll('path.point')];
+  const nodes = points.map(p => { const b = p.getBoundingClientRect();
+    return {x: b.x + b.width / 2, y: b.y + b.height / 2, r: b.width / 2}; });
+  return edges.map(([index, target]) => {
+    const head = document.querySelector(
+      `g.annotation[data-index="${index}"] .annotation-arrow-g path:nth-of-type(2)`);
+    if (!head) return null;
+    const m = head.getScreenCTM(), n = nodes[target], length = head.getTotalLength();
+    let best = null;
+    for (let i = 0; i <= 60; i++) {
+      const p = head.getPointAtLength(length * i / 60);
+      const x = m.a * p.x + m.c * p.y + m.e, y = m.b * p.x + m.d * p.y + m.f;
+      const d = Math.hypot(x - n.x, y - n.y);
+      if (best === null || d < best) best = d;
+    }
+    return {tip: best, r: n.r};
+  });
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [1280, 600, 375])
+def test_steps_arrowheads_touch_their_target_in_chromium(browser, tmp_path, width):
+    fig, nodes, _, edges, _ = _steps_geometry()
+    order = [str(s) for s in nodes.text]
+    page_file = tmp_path / "steps.html"
+    page_file.write_text(
+        pio.to_html(fig, include_plotlyjs=True, full_html=True, default_width="100%"),
+        encoding="utf-8",
+    )
+    page = browser.new_page(viewport={"width": width, "height": 700})
+    try:
+        page.goto(page_file.as_uri())
+        page.wait_for_selector(".scatterlayer .trace path.point", state="attached")
+        pairs = [[i, order.index(end)] for i, (_, end) in enumerate(edges)]
+        tips = page.evaluate(ARROW_TIPS, [pairs, list(fig.data).index(nodes)])
+    finally:
+        page.close()
+    assert len(tips) == len(edges)
+    for (start, end), tip in zip(edges, tips, strict=True):
+        assert tip is not None, f"no arrowhead drawn for {start} → {end}"
+        # The head's nearest point lies on the node's circle (outline included), within 2 px.
+        assert tip["r"] > 10
+        assert tip["r"] - 1 <= tip["tip"] <= tip["r"] + 2.5, (width, start, end, tip)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 from html import escape
 
+import ipywidgets as widgets
+import plotly.graph_objects as go
 import pytest
+from bs4 import BeautifulSoup
+from ipywidgets.widgets.widget import _remove_buffers
 
 import kpeace.widgets as kw
 from kpeace.widgets.views import FigureExplorer, StaticView
@@ -159,6 +164,7 @@ def test_static_self_check_hides_the_answer_in_details():
     question = kw.Question.from_tables(
         kw.explorers._tables()["questions"], kw.explorers._tables()["question_choices"], "q3-3"
     )
+    assert question.choices
     before, answer = html.split("<details", 1)
     assert escape(question.prompt[:30]) in before
     assert all(escape(text[:30]) in before for text, _, _ in question.choices.values())
@@ -187,13 +193,33 @@ def test_reading_and_discrepancy_mark_their_voice():
         kw.reading()
 
 
+def _descendants(widget) -> list:
+    found = []
+    for child in getattr(widget, "children", ()):
+        found += [child, *_descendants(child)]
+    return found
+
+
 @pytest.mark.parametrize("name", ALL_VIEWS)
 def test_live_views_serialise_for_display(name):
     view = getattr(kw, name)()
     bundle = view._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in bundle
-    for child in getattr(view, "children", ()):
-        child.get_state()
+    model = bundle["application/vnd.jupyter.widget-view+json"]
+    assert model["model_id"] == view.model_id and model["version_major"] == 2
+    parts = _descendants(view)
+    assert parts, "the view has no children to show"
+    for part in parts:
+        state, _, _ = _remove_buffers(part.get_state())
+        assert state["_model_name"] == part._model_name
+        # What the kernel sends to the browser: JSON, dates as ISO text.
+        sent = json.loads(json.dumps(state, default=lambda value: value.isoformat()))
+        assert sent["_model_name"] == part._model_name
+    # Something a reader can see: a non-empty text block, or a figure with marks.
+    texts = [p.value for p in parts if isinstance(p, widgets.HTML) and p.value.strip()]
+    figures = [p for p in parts if isinstance(p, go.FigureWidget) and p.data]
+    assert texts or figures
+    if isinstance(view, FigureExplorer):
+        assert view.figure_widget in figures and view.controls
 
 
 def test_forum_builder_presets_and_custom_stay_in_step():
@@ -202,3 +228,47 @@ def test_forum_builder_presets_and_custom_stay_in_step():
     assert forum.parties.value == ("ROK", "DPRK")
     forum.parties.value = ("US", "ROK", "DPRK", "UNC")
     assert len(forum.figure_widget.data[-1].y) == 4
+
+
+def _text(html: str) -> str:
+    return " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+
+
+def _live_cards(view) -> dict[str, str]:
+    """The live view's card for each choice of its first menu: label → card text."""
+    if isinstance(view, FigureExplorer):
+        control, shown = next(iter(view.controls.values())), view.detail
+    else:
+        control, shown = view.control, view.card
+    cards = {}
+    for label in control.options:
+        control.value = label
+        if shown.value and "kp-empty" not in shown.value:
+            cards[label] = _text(shown.value)
+    return cards
+
+
+#: Views that show one card per choice (the glossary is a table, the sorter its own layout).
+CARD_VIEWS = [name for name in ALL_VIEWS if name not in {"glossary_explorer", "claim_sorter"}]
+
+
+@pytest.mark.parametrize("name", CARD_VIEWS)
+def test_static_cards_each_sit_inside_their_own_details(name):
+    cards = _live_cards(getattr(kw, name)())
+    kw.set_display_mode("static")
+    soup = BeautifulSoup(getattr(kw, name)()._repr_mimebundle_()["text/html"], "html.parser")
+    boxes = {}
+    for box in soup.find_all("details"):
+        if "kp-alt" in (box.get("class") or []):
+            continue
+        summary = box.find("summary")
+        assert summary is not None and box.find_parent("details") is None
+        boxes[" ".join(summary.get_text(" ").split())] = " ".join(box.get_text(" ").split())
+    assert len(boxes) == len(cards), f"{len(cards)} cards live, {len(boxes)} boxes static"
+    for label, card in cards.items():
+        assert label in boxes, f"no <details> for {label!r}: the card is not inside one"
+        assert card in boxes[label], f"the card for {label!r} is not inside its <details>"
+    for box in soup.find_all("details"):
+        box.decompose()
+    outside = " ".join(soup.get_text(" ").split())
+    assert not [label for label, card in cards.items() if card in outside]

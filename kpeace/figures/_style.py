@@ -2,6 +2,8 @@
 
 Colours are the Okabe–Ito palette, which stays distinguishable with the common forms of colour
 blindness; every figure also varies marker symbol or line dash, so colour is never the only cue.
+Backgrounds, outlines, grids and text use the few greys and pale tints in :data:`NEUTRALS`.
+Every colour a figure uses is one of :data:`PALETTE` (the tests check each figure against it).
 """
 
 from __future__ import annotations
@@ -24,6 +26,25 @@ OKABE_ITO = {
     "black": "#000000",
     "grey": "#767676",
 }
+#: Greys and pale tints for what is not data: backgrounds, outlines, grid lines, text.
+NEUTRALS = {
+    "white": "#FFFFFF",
+    "text": "#1A1A1A",
+    "label": "#444444",
+    "outline": "#333333",
+    "idle": "#D9D9D9",
+    "grid": "#E5E5E5",
+    "faded": "#EEEEEE",
+    "band": "#F0F0F0",
+    "control": "#F4F4F4",
+    "header": "#E8EEF7",
+    "clash": "#FDE7C8",
+    "transparent": "rgba(0,0,0,0)",
+}
+#: Every colour a figure may use (upper-case hex, or the transparent ``rgba``).
+PALETTE = frozenset({*OKABE_ITO.values(), *NEUTRALS.values()})
+#: The data colours, in the order plotly assigns them to traces that name no colour.
+COLORWAY = [OKABE_ITO[c] for c in ("blue", "orange", "green", "vermillion", "purple", "sky")]
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans KR', sans-serif"
 ALT_KEY = "kpeace_alt"
 DIM = 0.15
@@ -88,12 +109,13 @@ def base_figure(title: str, alt: str, height: int = 460) -> go.Figure:
             "pad": {"t": 10},
             "font": {"size": 16},
         },
-        font={"family": FONT, "size": 13, "color": "#1a1a1a"},
+        font={"family": FONT, "size": 13, "color": NEUTRALS["text"]},
         height=height,
         autosize=True,
         margin={"l": 10, "r": 10, "t": 50, "b": 40},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
+        paper_bgcolor=NEUTRALS["white"],
+        plot_bgcolor=NEUTRALS["white"],
+        colorway=COLORWAY,
         hoverlabel={"font": {"family": FONT, "size": 13}, "align": "left"},
         legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0, "font": {"size": 12}},
         meta={ALT_KEY: alt},
@@ -175,8 +197,8 @@ def control(
         "yanchor": "top",
         "pad": {"r": 4, "t": 2},
         "font": {"size": 12},
-        "bgcolor": "#f4f4f4",
-        "bordercolor": "#767676",
+        "bgcolor": NEUTRALS["control"],
+        "bordercolor": OKABE_ITO["grey"],
     }
 
 
@@ -255,14 +277,14 @@ def label_rows(fig: go.Figure, rows: dict[str, float]) -> go.Figure:
             showarrow=False,
             xanchor="left",
             yanchor="top",
-            font={"size": 11, "color": "#444"},
+            font={"size": 11, "color": NEUTRALS["label"]},
         )
     fig.update_yaxes(
         tickvals=list(rows.values()),
         showticklabels=False,
         range=[-0.6, len(rows) - 0.4],
         showgrid=True,
-        gridcolor="#e5e5e5",
+        gridcolor=NEUTRALS["grid"],
         fixedrange=True,
         automargin=True,
         zeroline=False,

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpeace.figures._style import DIM, OKABE_ITO, base_figure, control, place_menus, wrap
+from kpeace.figures._style import DIM, NEUTRALS, OKABE_ITO, base_figure, control, place_menus, wrap
 
 
 def forecast_figure(
@@ -59,7 +59,7 @@ def forecast_figure(
                     "size": 13,
                     "color": palette[i % len(palette)],
                     "symbol": symbols[i % len(symbols)],
-                    "line": {"width": 1, "color": "white"},
+                    "line": {"width": 1, "color": NEUTRALS["white"]},
                 },
                 customdata=list(zip(rows["title"].map(wrap), rows["display_date"], strict=True)),
                 hovertemplate=(
@@ -84,7 +84,7 @@ def forecast_figure(
         ticktext=[f"{c} ¶{by_claim.loc[c, 'paragraph']}" for c in reversed(order)],
         range=[-0.6, len(order) - 0.4],
         showgrid=True,
-        gridcolor="#e5e5e5",
+        gridcolor=NEUTRALS["grid"],
         fixedrange=True,
         automargin=True,
     )

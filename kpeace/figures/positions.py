@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpeace.figures._style import OKABE_ITO, base_figure, control, place_menus, wrap
+from kpeace.figures._style import NEUTRALS, OKABE_ITO, base_figure, control, place_menus, wrap
 
 ESSAY = "essay's assessment"
 PREFERENCE = "actor's preference, as the essay reports it"
@@ -101,7 +101,7 @@ def matrix_figure(positions: pd.DataFrame, names: dict[str, str] | None = None) 
 
     def grid(view: set[str] | None) -> tuple[list[list[str]], list[list[str]]]:
         values: list[list[str]] = [[f"<b>{wrap(issue, 11)}</b>" for issue in issues]]
-        fills: list[list[str]] = [["#f4f4f4"] * len(issues)]
+        fills: list[list[str]] = [[NEUTRALS["control"]] * len(issues)]
         for actor in actors:
             column, shade = [], []
             for issue in issues:
@@ -110,7 +110,7 @@ def matrix_figure(positions: pd.DataFrame, names: dict[str, str] | None = None) 
                 column.append(_cell(shown, names) or "—")
                 split = cell.groupby("whose_view", observed=True)["counterpart"].agg(frozenset)
                 clash = len(split) == 2 and split.iloc[0] != split.iloc[1]
-                shade.append("#fde7c8" if clash else "white")
+                shade.append(NEUTRALS["clash"] if clash else NEUTRALS["white"])
             values.append(column)
             fills.append(shade)
         return values, fills
@@ -142,7 +142,7 @@ def matrix_figure(positions: pd.DataFrame, names: dict[str, str] | None = None) 
                     *[f"<b>{wrap(_label(a, names), 12)}</b>" for a in actors],
                 ],
                 "align": "left",
-                "fill": {"color": "#e8eef7"},
+                "fill": {"color": NEUTRALS["header"]},
                 "font": {"size": 13},
             },
             cells={
@@ -260,7 +260,11 @@ def network_figure(
             mode="markers+text",
             text=[_label(a, names) for a in NODES],
             textposition=["top center", "bottom center", "bottom center"],
-            marker={"size": 34, "color": "white", "line": {"width": 2, "color": "#333"}},
+            marker={
+                "size": 34,
+                "color": NEUTRALS["white"],
+                "line": {"width": 2, "color": NEUTRALS["outline"]},
+            },
             textfont={"size": 14},
             showlegend=False,
             hoverinfo="skip",

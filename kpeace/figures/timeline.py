@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpeace.figures._style import (
+    NEUTRALS,
     OKABE_ITO,
     base_figure,
     control,
@@ -130,7 +131,7 @@ def timeline_figure(events: pd.DataFrame, *, show: str = "All events") -> go.Fig
         fig.add_vrect(
             x0=start,
             x1=end,
-            fillcolor="#f0f0f0" if i % 2 == 0 else "#ffffff",
+            fillcolor=NEUTRALS["band"] if i % 2 == 0 else NEUTRALS["white"],
             line_width=0,
             layer="below",
         )
@@ -162,7 +163,7 @@ def timeline_figure(events: pd.DataFrame, *, show: str = "All events") -> go.Fig
                     "symbol": symbol,
                     "size": 11,
                     "color": colour,
-                    "line": {"width": 1, "color": "white"},
+                    "line": {"width": 1, "color": NEUTRALS["white"]},
                 },
                 customdata=list(
                     zip(

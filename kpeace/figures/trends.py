@@ -129,7 +129,7 @@ def agreements_figure(documents: pd.DataFrame, events: pd.DataFrame) -> go.Figur
     )
     fig = base_figure(title, alt, height=460)
     fig.add_traces(traces)
-    fig.add_vline(x=ESSAY_DATE, line={"color": "black", "dash": "dot", "width": 1.5})
+    fig.add_vline(x=ESSAY_DATE, line={"color": OKABE_ITO["black"], "dash": "dot", "width": 1.5})
     fig.add_annotation(
         x=ESSAY_DATE,
         y=1.0,

@@ -7,14 +7,54 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpeace.figures._style import OKABE_ITO, base_figure, control, label_rows, place_menus, wrap
+from kpeace.figures._style import (
+    NEUTRALS,
+    OKABE_ITO,
+    base_figure,
+    control,
+    label_rows,
+    place_menus,
+    wrap,
+)
 
 HIGHLIGHT = OKABE_ITO["orange"]
 BEFORE = OKABE_ITO["sky"]
 AFTER = OKABE_ITO["green"]
-IDLE = "#d9d9d9"
-EDGE = "#767676"
-FADED = "#eeeeee"
+IDLE = NEUTRALS["idle"]
+EDGE = OKABE_ITO["grey"]
+FADED = NEUTRALS["faded"]
+OUTLINE = NEUTRALS["outline"]
+NODE_SIZE = 30
+NODE_LINE = 1
+#: Pixels between a node's centre and its outline's outer edge: where an arrow starts and ends.
+NODE_RADIUS = NODE_SIZE / 2 + NODE_LINE / 2
+
+
+def _arrow(start: tuple[float, float], end: tuple[float, float]) -> dict[str, object]:
+    """Return an annotation that draws one dependency arrow from node ``start`` to ``end``.
+
+    Both ends are in data coordinates (the node centres) and ``standoff``/``startstandoff``
+    pull them back by the node radius in pixels, so the arrow touches both circles' edges at
+    any figure width (the axes stretch with the width, the circles do not).
+    """
+    return {
+        "x": end[0],
+        "y": end[1],
+        "ax": start[0],
+        "ay": start[1],
+        "xref": "x",
+        "yref": "y",
+        "axref": "x",
+        "ayref": "y",
+        "text": "",
+        "showarrow": True,
+        "arrowhead": 2,
+        "arrowsize": 1.2,
+        "arrowwidth": 2,
+        "arrowcolor": EDGE,
+        "standoff": NODE_RADIUS,
+        "startstandoff": NODE_RADIUS,
+    }
 
 
 def step_depths(steps: pd.DataFrame) -> dict[str, int]:
@@ -120,7 +160,8 @@ def steps_figure(steps: pd.DataFrame, names: Mapping[str, str] | None = None) ->
     Returns
     -------
     plotly.graph_objects.Figure
-        One trace per dependency arrow, then the step nodes.
+        The step nodes (trace 0) and the legend's keys; each dependency arrow is one of
+        the first layout annotations, in the order of the steps' ``depends_on``.
     """
     if steps.empty:
         raise ValueError("the unc_steps table is empty; nothing to draw")
@@ -134,7 +175,7 @@ def steps_figure(steps: pd.DataFrame, names: Mapping[str, str] | None = None) ->
         slots.setdefault((depth[str(row.step_id)], row.track), []).append(str(row.step_id))
     for (level, track), members in slots.items():
         for k, step in enumerate(members):
-            pos[step] = (level, ypos[track] - 0.06 + 0.36 * (k - (len(members) - 1) / 2))
+            pos[step] = (level, ypos[track] - 0.08 + 0.4 * (k - (len(members) - 1) / 2))
     edges = [(str(d), str(r.step_id)) for r in steps.itertuples() for d in r.depends_on]
     described = []
     for row in steps.sort_values(["step_id"]).itertuples():
@@ -149,24 +190,7 @@ def steps_figure(steps: pd.DataFrame, names: Mapping[str, str] | None = None) ->
     )
     fig = base_figure("Ending the UN Command's role: steps", alt, height=580)
     for start, end in edges:
-        (x0, y0), (x1, y1) = pos[start], pos[end]
-        xe, ye = x0 + (x1 - x0) * 0.86, y0 + (y1 - y0) * 0.86
-        fig.add_trace(
-            go.Scatter(
-                x=[x0, xe],
-                y=[y0, ye],
-                mode="lines+markers",
-                showlegend=False,
-                line={"color": EDGE, "width": 2},
-                marker={
-                    "symbol": ["circle", "arrow"],
-                    "size": [0, 14],
-                    "angleref": "previous",
-                    "color": EDGE,
-                },
-                hoverinfo="skip",
-            )
-        )
+        fig.add_annotation(_arrow(pos[start], pos[end]))
     order = [str(s) for s in steps["step_id"]]
     hover = []
     for row in steps.itertuples():
@@ -185,12 +209,12 @@ def steps_figure(steps: pd.DataFrame, names: Mapping[str, str] | None = None) ->
             mode="markers+text",
             text=[f"{s}" for s in order],
             textposition="middle center",
-            textfont={"color": "black", "size": 11},
+            textfont={"color": OKABE_ITO["black"], "size": 11},
             marker={
-                "size": 30,
+                "size": NODE_SIZE,
                 "color": [IDLE] * len(order),
                 "symbol": "circle",
-                "line": {"width": 1, "color": "#333333"},
+                "line": {"width": NODE_LINE, "color": OUTLINE},
             },
             hovertext=hover,
             hovertemplate="%{hovertext}<extra></extra>",
@@ -238,7 +262,10 @@ def _short(text: str, limit: int = 42) -> str:
 def _focus_args(
     steps: pd.DataFrame, edges: Sequence[tuple[str, str]], order: Sequence[str], focus: str | None
 ) -> list:
-    """Return plotly ``update`` arguments that colour the diagram around one step."""
+    """Return plotly ``update`` arguments that colour the diagram around one step.
+
+    The nodes are trace 0; the arrows are the first ``len(edges)`` layout annotations.
+    """
     if focus is None:
         node_colours = [IDLE] * len(order)
         edge_colours = [EDGE] * len(edges)
@@ -256,11 +283,13 @@ def _focus_args(
             else FADED
             for start, end in edges
         ]
-    data = {
-        "line.color": [*edge_colours, "rgba(0,0,0,0)"],
-        "marker.color": [*edge_colours, node_colours],
-    }
-    return [data, {}, list(range(len(edges) + 1))]
+    arrows: dict[str, object] = {}
+    for i, colour in enumerate(edge_colours):
+        # Faded arrows go thin and translucent, so they never hide a coloured arrowhead.
+        arrows[f"annotations[{i}].arrowcolor"] = colour
+        arrows[f"annotations[{i}].arrowwidth"] = 1 if colour == FADED else 2
+        arrows[f"annotations[{i}].opacity"] = 0.6 if colour == FADED else 1
+    return [{"marker.color": [node_colours]}, arrows, [0]]
 
 
 FORUM_ACTORS = ("US", "PRC", "ROK", "DPRK", "JPN", "RUS", "UNC", "KPA", "CPV")
@@ -387,7 +416,7 @@ def forum_figure(
         tickangle=0,
         range=[-0.5, len(columns) - 0.5],
         showgrid=True,
-        gridcolor="#e5e5e5",
+        gridcolor=NEUTRALS["grid"],
         fixedrange=True,
     )
     fig.update_yaxes(
@@ -396,7 +425,7 @@ def forum_figure(
         fixedrange=True,
         range=[-0.6, len(actors) - 0.4],
         showgrid=True,
-        gridcolor="#e5e5e5",
+        gridcolor=NEUTRALS["grid"],
         automargin=True,
     )
     place_menus(
@@ -472,7 +501,7 @@ def resolutions_figure(documents: pd.DataFrame, ids: Sequence[str]) -> go.Figure
             header={
                 "values": ["", *[f"<b>{h}</b>" for h in heads]],
                 "align": "left",
-                "fill": {"color": "#e8eef7"},
+                "fill": {"color": NEUTRALS["header"]},
                 "font": {"size": 13},
             },
             cells={
@@ -480,7 +509,7 @@ def resolutions_figure(documents: pd.DataFrame, ids: Sequence[str]) -> go.Figure
                 "align": "left",
                 "height": 28,
                 "font": {"size": 12},
-                "fill": {"color": "white"},
+                "fill": {"color": NEUTRALS["white"]},
             },
         )
     )
