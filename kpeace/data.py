@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from kpeace._keys import check_keys
@@ -397,7 +396,7 @@ def essay() -> Essay:
 
 def _is_whole_number(value: object) -> bool:
     """Tell whether ``value`` is an ``int`` or a numpy integer (never a boolean)."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def _check_paragraph(number: object) -> int:
