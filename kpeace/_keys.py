@@ -3,19 +3,22 @@
 A Table Schema's ``primaryKey`` must be present and unique in every row; each entry of its
 ``foreignKeys`` must resolve in the referenced table (an empty ``resource`` is the table
 itself). ``list`` fields declare their references as ``x-references`` (``resource`` and
-``field``): every item of every cell must resolve. The checks are vectorised (``isin`` and
-``duplicated``); only the error path looks at single rows, to name the CSV line.
+``field``): every item of every cell must resolve. The checks are vectorised (set
+differences of each column's distinct values, no loop over rows); only the error path looks
+for the row, to name its CSV line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 import pandas as pd
 
 from kpeace._schema import DataFileError
 
+KeyValues = Callable[[str, str], "dict[Any, str]"]  # (table, column) -> distinct values
 SHOWN = 12  # valid values listed in a message before "… (N in all)"
 
 
@@ -23,17 +26,13 @@ def _names(value: str | Sequence[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _text(series: pd.Series) -> pd.Series:
-    """Compare keys as text, so that ``Int64`` ids and integer list items match."""
-    return series.astype("string")
-
-
 def _show(value: Any) -> str:
     """Return ``repr`` of a cell value, numpy scalars shown as plain Python values."""
     return repr(value.item() if hasattr(value, "item") else value)
 
 
-def _listing(values: Sequence[str]) -> str:
+def _listing(valid: Mapping[Any, str]) -> str:
+    values = list(valid.values())
     shown = ", ".join(values[:SHOWN])
     return shown if len(values) <= SHOWN else f"{shown}, … ({len(values)} in all)"
 
@@ -54,99 +53,125 @@ class _Place:
 
 
 def _check_primary_key(frame: pd.DataFrame, key: list[str], place: _Place) -> None:
+    for column in key:
+        if frame[column].hasnans:
+            row = int(frame[column].isna().to_numpy().nonzero()[0][0])
+            raise place.fail(row, [column], "the primary key is empty; every row needs one")
+    if len(key) == 1:
+        unique = frame[key[0]].is_unique
+    else:
+        unique = len(set(zip(*(frame[column] for column in key), strict=True))) == len(frame)
+    if unique:
+        return
     keys = frame[key]
-    empty = keys.isna()
-    if empty.to_numpy().any():
-        row = int(empty.any(axis=1).to_numpy().nonzero()[0][0])
-        column = next(c for c in key if empty[c].iloc[row])
-        raise place.fail(row, [column], "the primary key is empty; every row needs one")
     repeated = keys.duplicated()
-    if repeated.any():
-        row = int(repeated.to_numpy().nonzero()[0][0])
-        value = tuple(keys.iloc[row])
-        first = int((keys == keys.iloc[row]).all(axis=1).to_numpy().nonzero()[0][0])
-        shown = repr(value[0]) if len(value) == 1 else repr(value)
-        raise place.fail(
-            row,
-            key,
-            f"the primary key {shown} appears twice (first on line {place.line_of(first)}); "
-            "each row needs its own key",
-        )
+    row = int(repeated.to_numpy().nonzero()[0][0])
+    value = tuple(_show(v) for v in keys.iloc[row])
+    first = int((keys == keys.iloc[row]).all(axis=1).to_numpy().nonzero()[0][0])
+    shown = value[0] if len(value) == 1 else f"({', '.join(value)})"
+    raise place.fail(
+        row,
+        key,
+        f"the primary key {shown} appears twice (first on line {place.line_of(first)}); "
+        "each row needs its own key",
+    )
 
 
 def _check_reference(
     frame: pd.DataFrame,
     fields: list[str],
-    target: pd.DataFrame,
+    key_values: KeyValues,
     target_name: str,
     target_fields: list[str],
     place: _Place,
 ) -> None:
     what = f"{', '.join(target_fields)} of table {target_name!r}"
     if len(fields) == 1:
-        values = _text(frame[fields[0]])
-        valid_values = _text(target[target_fields[0]]).dropna().drop_duplicates()
-        bad = values.notna() & ~values.isin(valid_values)
-        if bad.any():
-            row = int(bad.to_numpy().nonzero()[0][0])
+        values = frame[fields[0]]
+        valid_values = key_values(target_name, target_fields[0])
+        unknown = set(values.dropna().unique()) - valid_values.keys()
+        if unknown:
+            row = int(values.isin(list(unknown)).to_numpy().nonzero()[0][0])
             raise place.fail(
                 row,
                 fields,
-                f"{_show(frame[fields[0]].iloc[row])} matches no {what}; valid values: "
-                f"{_listing(list(valid_values))}",
+                f"{_show(values.iloc[row])} matches no {what}; valid values: "
+                f"{_listing(valid_values)}",
             )
         return
-    here = frame[fields].apply(_text)
-    complete = here.notna().all(axis=1)
-    there = pd.MultiIndex.from_frame(target[target_fields].apply(_text).dropna())
-    bad = complete & ~pd.MultiIndex.from_frame(here.fillna("")).isin(there)
-    if bad.any():
-        row = int(bad.to_numpy().nonzero()[0][0])
-        raise place.fail(row, fields, f"{tuple(here.iloc[row])!r} matches no {what}")
+    valid_keys = set(zip(*(key_values(target_name, field) for field in target_fields), strict=True))
+    here = frame[fields].dropna()
+    rows = list(zip(*(here[field] for field in fields), strict=True))
+    unknown = set(rows) - valid_keys
+    if unknown:
+        position = next(i for i, row in enumerate(rows) if row in unknown)
+        raise place.fail(
+            int(here.index[position]),
+            fields,
+            f"({', '.join(_show(v) for v in rows[position])}) matches no {what}",
+        )
 
 
 def _check_list_reference(
     frame: pd.DataFrame,
     field: Mapping[str, Any],
-    target: pd.DataFrame,
+    key_values: KeyValues,
     target_name: str,
     target_field: str,
     place: _Place,
 ) -> None:
     column = field["name"]
-    items = _text(frame[column].explode()).dropna()
-    valid_values = _text(target[target_field]).dropna().drop_duplicates()
-    bad = ~items.isin(valid_values)
-    if bad.any():
-        row = int(items.index[bad.to_numpy()][0])
-        item = items[bad].iloc[0]
-        cell = field.get("delimiter", ",").join(str(x) for x in frame[column].iloc[row])
+    valid_values = key_values(target_name, target_field)
+    unknown = set(chain.from_iterable(frame[column].dropna())) - valid_values.keys()
+    if unknown:
+        row = int(frame[column].map(unknown.intersection).map(bool).to_numpy().nonzero()[0][0])
+        cell = frame[column].iloc[row]
+        item = next(x for x in cell if x in unknown)
+        text = field.get("delimiter", ",").join(str(x) for x in cell)
         raise place.fail(
             row,
             [column],
-            f"{item!r} in {cell!r} matches no {target_field} of table {target_name!r}; "
-            f"valid values: {_listing(list(valid_values))}",
+            f"{_show(item)} in {text!r} matches no {target_field} of table {target_name!r}; "
+            f"valid values: {_listing(valid_values)}",
         )
 
 
-def _target(
-    name: str, target_name: str, columns: list[str], frame: pd.DataFrame, table: Any
-) -> pd.DataFrame:
-    target = frame if target_name == name else table(target_name)
-    unknown = [c for c in columns if c not in target.columns]
-    if unknown:
+def key_values(table: pd.DataFrame, name: str, column: str) -> dict[Any, str]:
+    """Return the distinct values of a key column, for :func:`check_keys`.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The typed table referred to.
+    name : str
+        Its name (for the message when ``column`` is not one of its columns).
+    column : str
+        The column referred to.
+
+    Returns
+    -------
+    dict
+        Each distinct non-missing value (as pandas gives it: ``str`` or an integer) mapped to
+        its text, in table order: a set for lookups that keeps the order for messages.
+
+    Raises
+    ------
+    DataFileError
+        If ``column`` is not a column of the table (the descriptor is wrong).
+    """
+    if column not in table.columns:
         raise DataFileError(
-            f"datapackage.json: table {name!r} refers to {target_name}.{unknown[0]}, "
-            f"which is not a column of {target_name!r}"
+            f"datapackage.json: a key refers to {name}.{column}, which is not a column of "
+            f"table {name!r}"
         )
-    return target
+    return {value: str(value) for value in table[column].dropna().unique()}
 
 
 def check_keys(
     name: str,
     resource: Mapping[str, Any],
     frame: pd.DataFrame,
-    table: Callable[[str], pd.DataFrame],
+    key_values: KeyValues,
     line_of: Callable[[int], int],
 ) -> None:
     """Check one table's primary key, foreign keys and list references.
@@ -159,8 +184,9 @@ def check_keys(
         Its resource descriptor (``path`` and ``schema``).
     frame : pandas.DataFrame
         The typed table, one row per CSV record, in file order.
-    table : callable
-        Returns another typed table by name (raises :class:`DataFileError` for an unknown one).
+    key_values : callable
+        ``key_values(table, column)`` returns the distinct values of a column of a table
+        (:func:`key_values`; cached by the caller, since many tables refer to one).
     line_of : callable
         Returns the CSV line (the header is line 1) of a row, for messages.
 
@@ -177,15 +203,22 @@ def check_keys(
         _check_primary_key(frame, key, place)
     for foreign in schema.get("foreignKeys", []):
         reference = foreign["reference"]
-        target_name = reference.get("resource") or name
-        target_fields = _names(reference["fields"])
-        target = _target(name, target_name, target_fields, frame, table)
         _check_reference(
-            frame, _names(foreign["fields"]), target, target_name, target_fields, place
+            frame,
+            _names(foreign["fields"]),
+            key_values,
+            reference.get("resource") or name,
+            _names(reference["fields"]),
+            place,
         )
     for field in schema["fields"]:
         reference = field.get("x-references")
         if reference:
-            target_name = reference.get("resource") or name
-            target = _target(name, target_name, [reference["field"]], frame, table)
-            _check_list_reference(frame, field, target, target_name, reference["field"], place)
+            _check_list_reference(
+                frame,
+                field,
+                key_values,
+                reference.get("resource") or name,
+                reference["field"],
+                place,
+            )

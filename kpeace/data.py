@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from kpeace._keys import check_keys
+from kpeace._keys import check_keys, key_values
 from kpeace._paths import DESCRIPTOR, data_root
 from kpeace._schema import DataFileError, convert_column, fast_read
 
@@ -311,10 +311,11 @@ def _line_of(path: str) -> Callable[[int], int]:
     return line_of
 
 
-def _table(root_key: str, name: str) -> pd.DataFrame:
+@lru_cache(maxsize=256)
+def _key_values(root_key: str, name: str, column: str) -> dict[Any, str]:
     if name not in _resources():
         raise DataFileError(f"{DESCRIPTOR}: a key refers to table {name!r}, which it does not list")
-    return _load_cached(root_key, name)
+    return key_values(_load_cached(root_key, name), name, column)
 
 
 @lru_cache(maxsize=64)
@@ -326,7 +327,7 @@ def _checked(root_key: str, name: str) -> pd.DataFrame:
         name,
         resource,
         frame,
-        lambda other: _table(root_key, other),
+        lambda table, column: _key_values(root_key, table, column),
         _line_of(resource["path"]),
     )
     return frame

@@ -242,7 +242,7 @@ def test_broken_list_reference_names_the_item(data_copy):
 
 def test_broken_integer_list_reference(data_copy):
     _rewrite(data_copy / "documents.csv", ",7;8,", ",7;80,")
-    with pytest.raises(DataFileError, match=r"column 'essay_paragraphs': '80' in '7;80'"):
+    with pytest.raises(DataFileError, match=r"column 'essay_paragraphs': 80 in '7;80' matches no paragraph"):
         kpeace.load("documents")
 
 
