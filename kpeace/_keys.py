@@ -18,7 +18,8 @@ import pandas as pd
 
 from kpeace._schema import DataFileError
 
-KeyValues = Callable[[str, str], "dict[Any, str]"]  # (table, column) -> distinct values
+# (table, columns) -> the key's distinct values
+KeyValues = Callable[[str, "tuple[str, ...]"], "dict[Any, str]"]
 SHOWN = 12  # valid values listed in a message before "… (N in all)"
 
 
@@ -88,7 +89,7 @@ def _check_reference(
     what = f"{', '.join(target_fields)} of table {target_name!r}"
     if len(fields) == 1:
         values = frame[fields[0]]
-        valid_values = key_values(target_name, target_fields[0])
+        valid_values = key_values(target_name, (target_fields[0],))
         unknown = set(values.dropna().unique()) - valid_values.keys()
         if unknown:
             row = int(values.isin(list(unknown)).to_numpy().nonzero()[0][0])
@@ -99,10 +100,10 @@ def _check_reference(
                 f"{_listing(valid_values)}",
             )
         return
-    valid_keys = set(zip(*(key_values(target_name, field) for field in target_fields), strict=True))
+    valid_keys = key_values(target_name, tuple(target_fields))
     here = frame[fields].dropna()
     rows = list(zip(*(here[field] for field in fields), strict=True))
-    unknown = set(rows) - valid_keys
+    unknown = set(rows) - valid_keys.keys()
     if unknown:
         position = next(i for i, row in enumerate(rows) if row in unknown)
         raise place.fail(
@@ -121,7 +122,7 @@ def _check_list_reference(
     place: _Place,
 ) -> None:
     column = field["name"]
-    valid_values = key_values(target_name, target_field)
+    valid_values = key_values(target_name, (target_field,))
     unknown = set(chain.from_iterable(frame[column].dropna())) - valid_values.keys()
     if unknown:
         row = int(frame[column].map(unknown.intersection).map(bool).to_numpy().nonzero()[0][0])
@@ -136,35 +137,41 @@ def _check_list_reference(
         )
 
 
-def key_values(table: pd.DataFrame, name: str, column: str) -> dict[Any, str]:
-    """Return the distinct values of a key column, for :func:`check_keys`.
+def key_values(table: pd.DataFrame, name: str, columns: tuple[str, ...]) -> dict[Any, str]:
+    """Return the distinct values of a key (one column, or several together).
 
     Parameters
     ----------
     table : pandas.DataFrame
         The typed table referred to.
     name : str
-        Its name (for the message when ``column`` is not one of its columns).
-    column : str
-        The column referred to.
+        Its name (for the message when a column is not one of its columns).
+    columns : tuple of str
+        The column(s) referred to.
 
     Returns
     -------
     dict
-        Each distinct non-missing value (as pandas gives it: ``str`` or an integer) mapped to
-        its text, in table order: a set for lookups that keeps the order for messages.
+        Each distinct value (as pandas gives it: ``str`` or an integer; a tuple of them for
+        several columns; rows with a missing value left out) mapped to its text, in table
+        order: a set for lookups that keeps the order for messages.
 
     Raises
     ------
     DataFileError
-        If ``column`` is not a column of the table (the descriptor is wrong).
+        If a column is not a column of the table (the descriptor is wrong).
     """
-    if column not in table.columns:
+    unknown = [column for column in columns if column not in table.columns]
+    if unknown:
         raise DataFileError(
-            f"datapackage.json: a key refers to {name}.{column}, which is not a column of "
+            f"datapackage.json: a key refers to {name}.{unknown[0]}, which is not a column of "
             f"table {name!r}"
         )
-    return {value: str(value) for value in table[column].dropna().unique()}
+    if len(columns) == 1:
+        return {value: str(value) for value in table[columns[0]].dropna().unique()}
+    rows = table[list(columns)].dropna()
+    keys = zip(*(rows[column] for column in columns), strict=True)
+    return {key: str(key) for key in keys}
 
 
 def check_keys(
@@ -185,7 +192,7 @@ def check_keys(
     frame : pandas.DataFrame
         The typed table, one row per CSV record, in file order.
     key_values : callable
-        ``key_values(table, column)`` returns the distinct values of a column of a table
+        ``key_values(table, columns)`` returns the distinct values of a key of a table
         (:func:`key_values`; cached by the caller, since many tables refer to one).
     line_of : callable
         Returns the CSV line (the header is line 1) of a row, for messages.

@@ -312,10 +312,10 @@ def _line_of(path: str) -> Callable[[int], int]:
 
 
 @lru_cache(maxsize=256)
-def _key_values(root_key: str, name: str, column: str) -> dict[Any, str]:
+def _key_values(root_key: str, name: str, columns: tuple[str, ...]) -> dict[Any, str]:
     if name not in _resources():
         raise DataFileError(f"{DESCRIPTOR}: a key refers to table {name!r}, which it does not list")
-    return key_values(_load_cached(root_key, name), name, column)
+    return key_values(_load_cached(root_key, name), name, columns)
 
 
 @lru_cache(maxsize=64)
@@ -327,7 +327,7 @@ def _checked(root_key: str, name: str) -> pd.DataFrame:
         name,
         resource,
         frame,
-        lambda table, column: _key_values(root_key, table, column),
+        lambda table, columns: _key_values(root_key, table, columns),
         _line_of(resource["path"]),
     )
     return frame

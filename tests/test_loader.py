@@ -242,7 +242,9 @@ def test_broken_list_reference_names_the_item(data_copy):
 
 def test_broken_integer_list_reference(data_copy):
     _rewrite(data_copy / "documents.csv", ",7;8,", ",7;80,")
-    with pytest.raises(DataFileError, match=r"column 'essay_paragraphs': 80 in '7;80' matches no paragraph"):
+    with pytest.raises(
+        DataFileError, match=r"column 'essay_paragraphs': 80 in '7;80' matches no paragraph"
+    ):
         kpeace.load("documents")
 
 
@@ -331,3 +333,29 @@ def test_empty_primary_key_when_the_schema_does_not_require_it(data_copy):
     _rewrite(data_copy / "question_choices.csv", "\nq0-1,b,", "\nq0-1,,")
     with pytest.raises(DataFileError, match=r"line 3, column 'choice_id': the primary key is"):
         kpeace.load("question_choices")
+
+
+def test_composite_foreign_key(data_copy):
+    """A key of two columns must match one row of the other table in both columns."""
+    path = data_copy / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    positions = next(r for r in package["resources"] if r["name"] == "positions")
+    positions["schema"]["foreignKeys"].append(
+        {
+            "fields": ["claim_id", "paragraph"],
+            "reference": {"resource": "claims", "fields": ["claim_id", "paragraph"]},
+        }
+    )
+    path.write_text(json.dumps(package), encoding="utf-8")
+    assert len(kpeace.load("positions")) > 0  # every position's claim is in its paragraph
+    kpeace.data._checked.cache_clear()
+    text = (data_copy / "positions.csv").read_text(encoding="utf-8")
+    line = text.splitlines()[1]
+    assert line.startswith("P01,") and line.endswith(",C05")
+    (data_copy / "positions.csv").write_text(text.replace(line, line[:-3] + "C21", 1), "utf-8")
+    kpeace.data._load_cached.cache_clear()
+    with pytest.raises(DataFileError) as err:
+        kpeace.load("positions")  # C21 exists, but in ¶7, not ¶2
+    message = str(err.value)
+    assert "table 'positions' (positions.csv), line 2, columns 'claim_id', 'paragraph'" in message
+    assert "('C21', 2) matches no claim_id, paragraph of table 'claims'" in message
