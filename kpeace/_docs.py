@@ -1,4 +1,4 @@
-"""Generate the README's data dictionary from ``datapackage.json`` (private).
+"""Describe the tables from ``datapackage.json``: the README's data dictionary, ``kpeace data``.
 
 Run ``python -m kpeace._docs`` after changing the schema; a test fails while the README's copy
 is out of date.
@@ -7,7 +7,10 @@ is out of date.
 from __future__ import annotations
 
 import sys
+import textwrap
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from kpeace import data
 from kpeace._schema import pandas_dtype
@@ -54,6 +57,111 @@ def data_dictionary() -> str:
             parts.append(f"| `{field['name']}` | {pandas_dtype(field)} | {required} | {meaning} |")
         parts.append("")
     return "\n".join(parts).rstrip() + "\n"
+
+
+def _references(schema: Mapping[str, Any]) -> dict[str, str]:
+    """Map a column to what it refers to, e.g. ``"paragraphs.paragraph"``."""
+    found: dict[str, str] = {}
+    for fk in schema.get("foreignKeys", []):
+        fields = [fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"]
+        target = fk["reference"]
+        there = [target["fields"]] if isinstance(target["fields"], str) else target["fields"]
+        for here, field in zip(fields, there, strict=True):
+            found[here] = f"{target['resource']}.{field}"
+    for field in schema["fields"]:
+        ref = field.get("x-references")
+        if ref:
+            found[field["name"]] = f"{ref['resource']}.{ref['field']} (every id in the cell)"
+    return found
+
+
+def package_summary() -> str:
+    """Return what ``kpeace data`` prints: the essay's reference and one line per table.
+
+    Returns
+    -------
+    str
+        Plain text, ending with a newline.
+    """
+    essay = data.essay()
+    names = data.datasets()
+    lines = [
+        essay.citation(),
+        f"{len(essay.paragraphs)} body paragraphs; data package: {len(names)} tables",
+        "",
+    ]
+    width = max(len(name) for name in names)
+    for name in names:
+        frame = data.load(name)
+        title = data.describe(name).get("title", "")
+        lines.append(
+            f"  {name:<{width}}  {len(frame):>4} rows  {len(frame.columns):>2} columns  {title}"
+        )
+    lines += ["", "More on one table: kpeace data NAME"]
+    return "\n".join(lines) + "\n"
+
+
+def table_summary(name: str, width: int = 100) -> str:
+    """Return what ``kpeace data NAME`` prints: title, size, key, sources and every column.
+
+    Each column shows its pandas type, whether it is required, its meaning, its categories
+    (the values it may take) and the column of another table it refers to.
+
+    Parameters
+    ----------
+    name : str
+        A table name from :func:`kpeace.datasets`.
+    width : int, optional
+        Line width to wrap long lists of categories at.
+
+    Returns
+    -------
+    str
+        Plain text, ending with a newline.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a name that is not a table (the message lists the valid names).
+    """
+    info = data.describe(name)
+    frame = data.load(name)
+    schema = info["schema"]
+    key = schema.get("primaryKey", [])
+    key_text = ", ".join([key] if isinstance(key, str) else key)
+    lines = [f"{info['title']} ({name}: {len(frame)} rows; key: {key_text})", ""]
+    lines += [*textwrap.wrap(info.get("description", ""), width), ""]
+    sources = info.get("x-sources", [])
+    if sources:
+        lines.append("Sources:")
+        for source in sources:
+            lines += textwrap.wrap(
+                data.cite(source),
+                width,
+                initial_indent=f"  {source}: ",
+                subsequent_indent=" " * (len(source) + 4),
+            )
+        lines.append("")
+    lines.append("Columns (* required):")
+    references = _references(schema)
+    indent = " " * 5
+    for field in schema["fields"]:
+        flag = "*" if field.get("constraints", {}).get("required") else " "
+        lines.append(
+            f" {flag} {field['name']:<22} {pandas_dtype(field):<20} {field.get('description', '')}"
+        )
+        allowed = field.get("categories") or field.get("constraints", {}).get("enum")
+        if allowed:
+            ordered = " (in this order)" if field.get("categoriesOrdered") else ""
+            lines += textwrap.wrap(
+                " | ".join(map(str, allowed)),
+                width,
+                initial_indent=f"{indent}one of{ordered}: ",
+                subsequent_indent=indent + "  ",
+            )
+        if field["name"] in references:
+            lines.append(f"{indent}refers to {references[field['name']]}")
+    return "\n".join(lines) + "\n"
 
 
 def update_readme(readme: Path) -> bool:

@@ -31,39 +31,17 @@ DEFAULT_HANDOUTS = "handouts"
 
 def _cmd_data(args: argparse.Namespace) -> int:
     from kpeace import data
+    from kpeace._docs import package_summary, table_summary
 
-    if args.name is None:
-        essay = data.essay()
-        print(essay.citation())
-        print(
-            f"{len(essay.paragraphs)} body paragraphs; "
-            f"data package: {len(data.datasets())} tables\n"
-        )
-        width = max(len(name) for name in data.datasets())
-        for name in data.datasets():
-            frame = data.load(name)
-            title = data.describe(name).get("title", "")
-            print(
-                f"  {name:<{width}}  {len(frame):>4} rows  {len(frame.columns):>2} columns  {title}"
-            )
-        print("\nMore on one table: kpeace data NAME")
-        return EXIT_OK
     try:
-        info = data.describe(args.name)
-        frame = data.load(args.name)
+        text = package_summary() if args.name is None else table_summary(args.name)
+    except data.DataFileError as err:
+        print(f"kpeace data: {err}\n(kpeace doctor checks the whole data folder)", file=sys.stderr)
+        return EXIT_FAILED
     except (TypeError, ValueError) as err:
         print(f"kpeace data: {err}", file=sys.stderr)
         return EXIT_USAGE
-    from kpeace._schema import pandas_dtype
-
-    print(f"{info['title']} ({args.name}: {len(frame)} rows)\n")
-    print(info.get("description", ""), "\n")
-    for field in info["schema"]["fields"]:
-        flag = "*" if field.get("constraints", {}).get("required") else " "
-        print(
-            f" {flag} {field['name']:<22} {pandas_dtype(field):<20} {field.get('description', '')}"
-        )
-    print("\n(* required)")
+    print(text, end="")
     return EXIT_OK
 
 

@@ -17,14 +17,18 @@ True
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
+from kpeace._keys import check_keys, key_values
 from kpeace._paths import DESCRIPTOR, data_root
 from kpeace._schema import DataFileError, convert_column, fast_read
 
@@ -97,11 +101,75 @@ def _long_date(iso: str) -> str:
     return f"{stamp.day} {stamp.strftime('%B %Y')}"
 
 
+def _read_text(path: str) -> str:
+    """Read a file of the data package as UTF-8; a bad file raises :class:`DataFileError`."""
+    target = data_root().joinpath(path)
+    try:
+        raw = target.read_bytes()
+    except FileNotFoundError:
+        raise DataFileError(
+            f"{path}: the file is missing from the data folder ({data_root()})"
+        ) from None
+    except OSError as err:
+        raise DataFileError(f"{path}: cannot be read ({err.strerror or err})") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise DataFileError(
+            f"{path}, {_where_in_bytes(raw, err.start, path.endswith('.csv'))}: not valid UTF-8 "
+            f"(byte 0x{raw[err.start]:02x}); save the file with UTF-8 encoding"
+        ) from None
+
+
+def _where_in_bytes(raw: bytes, offset: int, csv_file: bool) -> str:
+    """Name the line, the CSV column (for a CSV file) and the character where ``offset`` is."""
+    start = raw.rfind(b"\n", 0, offset) + 1
+    line = raw.count(b"\n", 0, offset) + 1
+    before = raw[start:offset].decode("utf-8", errors="replace")
+    where = f"line {line}, character {len(before) + 1}"
+    if csv_file and line > 1:
+        header = next(csv.reader([raw.split(b"\n", 1)[0].decode("utf-8", errors="replace")]))
+        index = len(next(csv.reader([before]), [""])) - 1
+        if 0 <= index < len(header):
+            where += f" (column {header[index].strip()!r})"
+    return where
+
+
+def _check_descriptor(package: object) -> dict[str, Any]:
+    def bad(detail: str) -> DataFileError:
+        return DataFileError(f"{DESCRIPTOR}: {detail}")
+
+    if not isinstance(package, dict):
+        raise bad(f"expected a JSON object, found {type(package).__name__}")
+    resources = package.get("resources")
+    if not isinstance(resources, list) or not resources:
+        raise bad("'resources' must be a non-empty list of tables")
+    for index, res in enumerate(resources):
+        if not isinstance(res, dict) or not isinstance(res.get("name"), str):
+            raise bad(f"resource {index + 1} has no 'name'")
+        if not isinstance(res.get("path"), str):
+            raise bad(f"resource {res['name']!r} has no 'path'")
+        schema = res.get("schema")
+        if schema is not None and not (
+            isinstance(schema, dict)
+            and isinstance(schema.get("fields"), list)
+            and all(isinstance(f, dict) and "name" in f for f in schema["fields"])
+        ):
+            raise bad(f"resource {res['name']!r}: 'schema' needs a list of named 'fields'")
+    return package
+
+
 @lru_cache(maxsize=4)
 def _package(root_key: str) -> dict[str, Any]:
     del root_key  # the cache key; data_root() is read again below
-    root = data_root()
-    return json.loads(root.joinpath(DESCRIPTOR).read_text(encoding="utf-8"))
+    text = _read_text(DESCRIPTOR)
+    try:
+        package = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise DataFileError(
+            f"{DESCRIPTOR}, line {err.lineno}, column {err.colno}: not valid JSON ({err.msg})"
+        ) from None
+    return _check_descriptor(package)
 
 
 def _descriptor() -> dict[str, Any]:
@@ -121,7 +189,7 @@ def fact_sheet() -> str:
         The fact sheet's text; rows cite it by section as ``source_id`` ``facts-1`` … ``facts-7``.
     """
     resource = next(r for r in _descriptor()["resources"] if r["name"] == "fact_sheet")
-    return data_root().joinpath(resource["path"]).read_text(encoding="utf-8")
+    return _read_text(resource["path"])
 
 
 def datasets() -> list[str]:
@@ -153,12 +221,19 @@ def _check_name(name: object) -> str:
         )
     names = datasets()
     if name not in names:
-        import difflib
-
-        close = difflib.get_close_matches(name, names, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise ValueError(f"Unknown table {name!r}.{hint} Valid names: {', '.join(names)}.")
+        raise ValueError(
+            f"Unknown table {name!r}.{_did_you_mean(name, names)} Valid names: {', '.join(names)}."
+        )
     return name
+
+
+def _did_you_mean(value: str, valid: list[str]) -> str:
+    """Return `` Did you mean 'x'?`` for the closest valid name (ignoring case), or ``""``."""
+    import difflib
+
+    by_lower = {name.lower(): name for name in valid}
+    close = difflib.get_close_matches(value.lower(), list(by_lower), n=1)
+    return f" Did you mean {by_lower[close[0]]!r}?" if close else ""
 
 
 def describe(name: str) -> dict[str, Any]:
@@ -191,7 +266,7 @@ def _load_cached(root_key: str, name: str) -> pd.DataFrame:
     del root_key
     resource = _resources()[name]
     path = resource["path"]
-    text = data_root().joinpath(path).read_text(encoding="utf-8")
+    text = _read_text(path)
     fast = fast_read(text, resource["schema"]["fields"])
     if fast is not None:
         return fast
@@ -220,6 +295,44 @@ def _load_cached(root_key: str, name: str) -> pd.DataFrame:
     return pd.DataFrame(columns, index=pd.RangeIndex(len(raw)))
 
 
+def _line_of(path: str) -> Callable[[int], int]:
+    """Map a row number to its CSV line (the header is line 1); reads the file when called."""
+
+    def line_of(row: int) -> int:
+        reader = csv.reader(io.StringIO(_read_text(path), newline=""))
+        next(reader, None)
+        start = reader.line_num + 1
+        for index, _ in enumerate(reader):
+            if index == row:
+                return start
+            start = reader.line_num + 1
+        return row + 2
+
+    return line_of
+
+
+@lru_cache(maxsize=256)
+def _key_values(root_key: str, name: str, columns: tuple[str, ...]) -> dict[Any, str]:
+    if name not in _resources():
+        raise DataFileError(f"{DESCRIPTOR}: a key refers to table {name!r}, which it does not list")
+    return key_values(_load_cached(root_key, name), name, columns)
+
+
+@lru_cache(maxsize=64)
+def _checked(root_key: str, name: str) -> pd.DataFrame:
+    """Load a table once and check its primary key and references (cached when they hold)."""
+    frame = _load_cached(root_key, name)
+    resource = _resources()[name]
+    check_keys(
+        name,
+        resource,
+        frame,
+        lambda table, columns: _key_values(root_key, table, columns),
+        _line_of(resource["path"]),
+    )
+    return frame
+
+
 def load(name: str) -> pd.DataFrame:
     """Load one table as a typed DataFrame.
 
@@ -241,7 +354,9 @@ def load(name: str) -> pd.DataFrame:
     ValueError
         If ``name`` is not a table (the message lists valid names and a close match).
     DataFileError
-        If the file does not match its schema (the message names file, line and column).
+        If the file does not match its schema, is not UTF-8, or a primary key repeats or a
+        foreign key (list columns too) does not resolve; the message names the table or file,
+        the line, the column and the value. Keys are checked once per table and data folder.
 
     Examples
     --------
@@ -250,7 +365,7 @@ def load(name: str) -> pd.DataFrame:
     >>> sorted(claims["paragraph"].unique())[:3]
     [1, 2, 3]
     """
-    return _load_cached(str(data_root()), _check_name(name)).copy()
+    return _checked(str(data_root()), _check_name(name)).copy()
 
 
 def essay() -> Essay:
@@ -280,13 +395,19 @@ def essay() -> Essay:
     )
 
 
+def _is_whole_number(value: object) -> bool:
+    """Tell whether ``value`` is an ``int`` or a numpy integer (never a boolean)."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
 def _check_paragraph(number: object) -> int:
     count = len(essay().paragraphs)
-    if isinstance(number, bool) or not isinstance(number, int):
+    if not _is_whole_number(number):
         raise TypeError(
             f"A paragraph number must be a whole number from 1 to {count}, "
             f"not {type(number).__name__}."
         )
+    number = int(number)  # type: ignore[call-overload]
     if not 1 <= number <= count:
         raise ValueError(f"There is no paragraph {number}; the essay has paragraphs 1 to {count}.")
     return number
@@ -298,7 +419,7 @@ def paragraph(number: int) -> str:
     Parameters
     ----------
     number : int
-        The paragraph number, from 1.
+        The paragraph number, from 1 (a numpy integer from a table will do).
 
     Returns
     -------
@@ -321,9 +442,9 @@ def quote(number: int, text: str) -> str:
     Parameters
     ----------
     number : int
-        The paragraph the words come from.
+        The paragraph the words come from (a numpy integer from a table will do).
     text : str
-        The exact words.
+        The exact words: case, punctuation and the curly apostrophe ’ must match.
 
     Returns
     -------
@@ -335,15 +456,19 @@ def quote(number: int, text: str) -> str:
     TypeError
         If ``text`` is not a string or ``number`` not an integer.
     ValueError
-        If ``text`` is not found word for word in that paragraph.
+        If ``text`` is blank or not found character for character in that paragraph.
     """
     if not isinstance(text, str):
         raise TypeError(f"The quoted words must be a string, not {type(text).__name__}.")
-    body = paragraph(number)
-    if not text or text not in body:
+    number = _check_paragraph(number)
+    if not text.strip():
         raise ValueError(
-            f"Not a verbatim quote from ¶{number}: {text!r}. Copy the words exactly "
-            "(the essay uses curly apostrophes ’)."
+            f"Nothing to quote from ¶{number}: {text!r} is blank. Pass the essay's exact words."
+        )
+    if text not in paragraph(number):
+        raise ValueError(
+            f"Not a verbatim quote from ¶{number}: {text!r}. Copy the words exactly, with the "
+            "same capitals and punctuation (the essay uses curly apostrophes ’)."
         )
     return f"“{text}” ({cite(number)})"
 
@@ -358,7 +483,8 @@ def cite(ref: int | str | None = None) -> str:
     Parameters
     ----------
     ref : int, str or None
-        ``None`` for the full reference to the essay; a paragraph number (``7``); a claim id
+        ``None`` for the full reference to the essay; a paragraph number (``7``, or a numpy
+        integer); a claim id
         (``"C21"``) for its quote with paragraph; or a source id (``"facts-3"``).
 
     Returns
@@ -382,12 +508,12 @@ def cite(ref: int | str | None = None) -> str:
     source = essay()
     if ref is None:
         return source.citation()
-    if isinstance(ref, bool) or not isinstance(ref, (int, str)):
+    if not (_is_whole_number(ref) or isinstance(ref, str)):
         raise TypeError(
             "cite() takes nothing, a paragraph number, a claim id such as 'C07', or a source id "
             f"such as 'facts-3'; not {type(ref).__name__}."
         )
-    if isinstance(ref, int):
+    if not isinstance(ref, str):
         return f"{source.short}, ¶{_check_paragraph(ref)}"
     claims = load("claims").set_index("claim_id")
     if ref in claims.index:
@@ -396,11 +522,7 @@ def cite(ref: int | str | None = None) -> str:
     sources = load("sources").set_index("source_id")
     if ref in sources.index:
         return str(sources.loc[ref, "citation"])
-    valid = list(claims.index.astype(str)) + _source_ids()
-    import difflib
-
-    close = difflib.get_close_matches(ref, valid, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
+    hint = _did_you_mean(ref, list(claims.index.astype(str)) + _source_ids())
     raise ValueError(
         f"Nothing to cite for {ref!r}.{hint} Use a paragraph number (1–{len(source.paragraphs)}), "
         f"a claim id ({claims.index[0]}–{claims.index[-1]}) or a source id "

@@ -91,14 +91,31 @@ def _extensions() -> Check:
 
 
 def _renderer() -> Check:
+    import os
+
     import plotly.io as pio
 
+    chosen = os.environ.get("PLOTLY_RENDERER")
+    if chosen:
+        return Check(
+            "plotly renderer",
+            True,
+            f"PLOTLY_RENDERER={chosen!r} is set, so plotly draws figures with {chosen!r} here "
+            "and in JupyterLab (unset it to let JupyterLab use its own plotly renderer); "
+            "handouts draw figures themselves",
+        )
     default = pio.renderers.default
+    here = (
+        f"outside a notebook, fig.show() uses plotly's {default!r} renderer"
+        if default
+        else "outside a notebook, plotly has no renderer here (no web browser found), so "
+        "fig.show() in a terminal shows nothing; the course does not need it"
+    )
     return Check(
         "plotly renderer",
         True,
-        f"default here: {default!r}; in a notebook kernel plotly uses its JupyterLab renderer, "
-        "and handouts convert figures themselves",
+        f"{here}. In a JupyterLab kernel plotly picks its 'plotly_mimetype' renderer, which the "
+        "jupyterlab-plotly extension draws; handouts draw figures themselves",
     )
 
 
@@ -107,9 +124,20 @@ def _data() -> Check:
     from kpeace._paths import data_root
 
     try:
+        root = data_root()
         names = data.datasets()
         rows = sum(len(data.load(name)) for name in names)
         data.essay()
+        data.fact_sheet()
+    except data.DataFileError as err:
+        return Check(
+            "data package",
+            False,
+            f"{err} (in {root})",
+            "correct that file (kpeace data NAME lists each table's columns, categories and "
+            "references), or reinstall kpeace (pip install --force-reinstall kpeace), or point "
+            "KPEACE_DATA_DIR at an intact copy of the data folder",
+        )
     except Exception as err:  # report any failure as a finding
         return Check(
             "data package",
@@ -119,7 +147,9 @@ def _data() -> Check:
             "KPEACE_DATA_DIR at an intact copy of the data folder",
         )
     return Check(
-        "data package", True, f"{len(names)} tables, {rows} rows, all valid ({data_root()})"
+        "data package",
+        True,
+        f"{len(names)} tables, {rows} rows; types, primary keys and references all valid ({root})",
     )
 
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
 
 import kpeace
 
 HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+")
+NOTEBOOKS = sorted(
+    (Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb")
+)
 
 
 def _para(tables, n: int) -> str:
@@ -85,11 +90,15 @@ def test_essay_wording_is_verbatim(tables, table):
             assert wording in paragraphs, (row.iloc[0], wording)
 
 
-def test_essay_paragraphs_match_essay_flags(tables):
-    for table, flag in (("events", "in_essay"), ("documents", "essay_mentions")):
-        df = tables[table]
-        assert len(df)
-        assert (df[flag] == df["essay_paragraphs"].map(bool)).all() or table == "events", table
+@pytest.mark.parametrize(
+    ("table", "flag"), [("events", "in_essay"), ("documents", "essay_mentions")]
+)
+def test_essay_paragraphs_match_essay_flags(tables, table, flag):
+    df = tables[table]
+    cited = df["essay_paragraphs"].map(bool)
+    assert cited.any() and (~cited).any(), f"{table}: expected rows with and without paragraphs"
+    wrong = df.loc[df[flag] != cited, df.columns[0]].tolist()
+    assert not wrong, f"{table}: {flag} disagrees with essay_paragraphs for {wrong}"
 
 
 # --- claims cover the essay -------------------------------------------------------------------
@@ -282,10 +291,71 @@ def test_glossary(tables):
 # --- questions -------------------------------------------------------------------------------
 
 
+SELF_CHECKS = 5  # the README: "five self-checks" per notebook
+
+
 def test_questions_per_notebook(tables):
     counts = tables["questions"]["notebook"].value_counts()
     assert set(counts.index) == set(range(6))
-    assert (counts >= 4).all()
+    assert (counts >= SELF_CHECKS).all(), counts.to_dict()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_notebook_asks_its_five_self_checks(tables, path):
+    code = "\n".join(c.source for c in _cells(path) if c.cell_type == "code")
+    asked = re.findall(r"kw\.self_check\(\s*[\"']([^\"']+)[\"']\s*\)", code)
+    number = int(path.name[:2])
+    assert len(set(asked)) >= SELF_CHECKS, (path.name, asked)
+    assert all(q.startswith(f"q{number}-") for q in asked), asked
+    assert set(asked) <= set(tables["questions"]["question_id"]), asked
+
+
+# --- quotes in the notebooks' prose ----------------------------------------------------------
+
+# “words” (¶N) or "words" (¶N), also (¶N–M, …); and ¶N “words” / ¶N's “words”
+QUOTE_THEN_PARAGRAPH = re.compile(r'(?:“([^”\n]+)”|"([^"\n]+)")\s*\(¶(\d+)(?:[–-](\d+))?[^)\n]*\)')
+PARAGRAPH_THEN_QUOTE = re.compile(r"¶(\d+)(?:’s|'s)?\s*\(?(?:“([^”\n]+)”|\"([^\"\n]+)\")")
+
+
+def _cells(path):
+    return nbformat.read(path, as_version=4).cells
+
+
+def prose_quotes(markdown: str) -> list[tuple[str, int, int]]:
+    """Return every quotation attributed to a paragraph: (words, first ¶, last ¶)."""
+    found = []
+    for m in QUOTE_THEN_PARAGRAPH.finditer(markdown):
+        first = int(m.group(3))
+        found.append((m.group(1) or m.group(2), first, int(m.group(4) or first)))
+    for m in PARAGRAPH_THEN_QUOTE.finditer(markdown):
+        found.append((m.group(2) or m.group(3), int(m.group(1)), int(m.group(1))))
+    return found
+
+
+def test_prose_quotes_are_found_in_curly_and_straight_quotes():
+    text = (
+        'It says “a separate forum” (¶7), then "the Joint Statement" (¶7), '
+        '"two words" (¶7–9, twice), ¶9’s “natural partner” and a "label (¶7)".'
+    )
+    assert prose_quotes(text) == [
+        ("a separate forum", 7, 7),
+        ("the Joint Statement", 7, 7),
+        ("two words", 7, 9),
+        ("natural partner", 9, 9),
+    ]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_quotes_in_notebook_prose_are_verbatim(path):
+    markdown = "\n".join(c.source for c in _cells(path) if c.cell_type == "markdown")
+    quotes = prose_quotes(markdown)
+    assert len(quotes) >= 10, f"{path.name}: expected the essay quoted in its prose"
+    bad = [
+        (words, f"¶{first}" if first == last else f"¶{first}–{last}")
+        for words, first, last in quotes
+        if not any(words in kpeace.paragraph(n) for n in range(first, last + 1))
+    ]
+    assert not bad, f"{path.name}: not verbatim in the paragraph cited: {bad}"
 
 
 def test_each_question_has_one_correct_choice_and_feedback(tables):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -14,7 +17,7 @@ from kpeace import DataFileError
 
 def test_datasets_lists_every_table():
     names = kpeace.datasets()
-    assert len(names) >= 11
+    assert len(names) == 14, "the README promises fourteen tables"
     assert {"paragraphs", "claims", "events", "glossary", "questions"} <= set(names)
 
 
@@ -52,9 +55,10 @@ def test_describe_returns_a_copy():
     assert kpeace.describe("events")["title"] != "changed"
 
 
-def test_unknown_name_lists_valid_names_and_suggests():
+@pytest.mark.parametrize("typo", ["clams", "CLAIMS", "Claims"])
+def test_unknown_name_lists_valid_names_and_suggests(typo):
     with pytest.raises(ValueError, match=r"Did you mean 'claims'\?") as err:
-        kpeace.load("clams")
+        kpeace.load(typo)
     for name in kpeace.datasets():
         assert name in str(err.value)
     with pytest.raises(ValueError, match="Valid names"):
@@ -85,6 +89,59 @@ def test_paragraph_and_quote():
         kpeace.quote(7, "peace treaty")
 
 
+@pytest.mark.parametrize("blank", ["", " ", "\n\t "])
+def test_blank_quote_is_refused(blank):
+    with pytest.raises(ValueError, match="blank"):
+        kpeace.quote(7, blank)
+
+
+EXACT = "the United States’ security role"  # ¶3, with the essay's curly apostrophe
+
+
+def test_quote_is_exact_in_case_and_apostrophe():
+    assert kpeace.quote(3, EXACT) == f"“{EXACT}” (Snyder 2007, ¶3)"
+    altered = [
+        EXACT.replace("’", "'"),  # straight apostrophe for the essay's curly one
+        EXACT.replace("United States", "united states"),  # case
+        EXACT.upper(),
+        "The September 19th joint statement",  # ¶7 says "Joint Statement"
+    ]
+    for text in altered:
+        with pytest.raises(ValueError, match="Not a verbatim quote"):
+            kpeace.quote(7 if "September" in text else 3, text)
+    # both directions: the curly original is accepted (normalising the essay's ’ would
+    # refuse it), the straight copy refused (normalising the learner's ' would accept it)
+
+
+def test_paragraph_quote_and_cite_take_the_integers_kpeace_tables_hold():
+    claims = kpeace.load("claims")
+    number = claims["paragraph"].iloc[0]
+    assert not isinstance(number, int), "the table should hold a numpy integer here"
+    assert kpeace.paragraph(number) == kpeace.paragraph(1)
+    assert kpeace.cite(number) == "Snyder 2007, ¶1"
+    assert kpeace.quote(number, claims["quote"].iloc[0]).endswith("(Snyder 2007, ¶1)")
+    assert kpeace.paragraph(np.int32(10)) == kpeace.paragraph(10)
+    for not_a_number in (np.float64(1.0), np.bool_(True), True, "1", pd.NA):
+        with pytest.raises(TypeError):
+            kpeace.paragraph(not_a_number)
+    with pytest.raises(ValueError, match="no paragraph 11"):
+        kpeace.paragraph(np.int64(11))
+
+
+def test_reading_shows_every_paragraph_asked_for_in_order():
+    import kpeace.widgets as kw
+
+    view = kw.reading(7, 3)
+    text, html = view.text, view.html
+    assert text.index("¶7:") < text.index("¶3:")
+    for n in (7, 3):
+        assert kpeace.paragraph(n) in text
+        assert f"The essay · ¶{n}" in html
+    assert html.count('class="kp-essay"') == 2
+    numpy_view = kw.reading(*kpeace.load("claims")["paragraph"].iloc[:1])
+    assert kpeace.paragraph(1) in numpy_view.text
+
+
 def test_cite():
     assert kpeace.cite().startswith("Scott Snyder,")
     assert kpeace.cite(9) == "Snyder 2007, ¶9"
@@ -92,6 +149,8 @@ def test_cite():
     assert "fact sheet" in kpeace.cite("facts-3") and "§3" in kpeace.cite("facts-3")
     with pytest.raises(ValueError, match="Did you mean 'C30'"):
         kpeace.cite("C300")
+    with pytest.raises(ValueError, match="Did you mean 'C21'"):
+        kpeace.cite("c21")
     with pytest.raises(TypeError):
         kpeace.cite(1.5)
 
@@ -156,3 +215,147 @@ def test_bad_list_item_is_reported(data_copy):
     _rewrite(data_copy / "documents.csv", ",7;8,", ",7;eight,")
     with pytest.raises(DataFileError, match=r"documents.csv, line \d+, column 'essay_paragraphs'"):
         kpeace.load("documents")
+
+
+# --- keys and references, as datapackage.json declares them ----------------------------------
+
+
+def test_broken_foreign_key_names_table_line_column_and_value(data_copy):
+    _rewrite(data_copy / "claims.csv", "\nC03,1,", "\nC03,99,")
+    with pytest.raises(DataFileError) as err:
+        kpeace.load("claims")
+    message = str(err.value)
+    assert "table 'claims' (claims.csv), line 4, column 'paragraph'" in message
+    assert "99 matches no paragraph of table 'paragraphs'" in message
+    assert "valid values: 1, 2" in message
+
+
+def test_broken_list_reference_names_the_item(data_copy):
+    _rewrite(data_copy / "claims.csv", ",ROK;DPRK,", ",US;NOPE,")
+    with pytest.raises(DataFileError) as err:
+        kpeace.load("claims")
+    message = str(err.value)
+    assert "table 'claims' (claims.csv), line 3, column 'actors'" in message
+    assert "'NOPE' in 'US;NOPE' matches no actor_id of table 'actors'" in message
+    kpeace.load("paragraphs")  # a table that does not refer to claims still loads
+
+
+def test_broken_integer_list_reference(data_copy):
+    _rewrite(data_copy / "documents.csv", ",7;8,", ",7;80,")
+    with pytest.raises(
+        DataFileError, match=r"column 'essay_paragraphs': 80 in '7;80' matches no paragraph"
+    ):
+        kpeace.load("documents")
+
+
+def test_broken_self_reference(data_copy):
+    _rewrite(data_copy / "unc_steps.csv", ",US;PRC;ROK;DPRK,S01,", ",US;PRC;ROK;DPRK,S99,")
+    with pytest.raises(DataFileError, match=r"line 3, column 'depends_on': 'S99' in 'S99'"):
+        kpeace.load("unc_steps")
+
+
+def test_duplicated_composite_primary_key(data_copy):
+    _rewrite(data_copy / "question_choices.csv", "\nq0-1,b,", "\nq0-1,a,")
+    with pytest.raises(DataFileError) as err:
+        kpeace.load("question_choices")
+    message = str(err.value)
+    assert "table 'question_choices' (question_choices.csv), line 3" in message
+    assert "columns 'question_id', 'choice_id'" in message
+    assert "('q0-1', 'a') appears twice (first on line 2)" in message
+
+
+def test_foreign_key_error_counts_lines_of_multiline_cells(data_copy):
+    _rewrite(data_copy / "claims.csv", "Much around the peninsula", "Much around\nthe peninsula")
+    _rewrite(data_copy / "claims.csv", "\nC03,1,", "\nC03,99,")
+    with pytest.raises(DataFileError, match=r"line 5, column 'paragraph'"):
+        kpeace.load("claims")
+
+
+def test_descriptor_pointing_at_an_unknown_table(data_copy):
+    path = data_copy / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    claims = next(r for r in package["resources"] if r["name"] == "claims")
+    claims["schema"]["foreignKeys"][0]["reference"]["resource"] = "paragraph"
+    path.write_text(json.dumps(package), encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"datapackage.json: .*table 'paragraph'"):
+        kpeace.load("claims")
+
+
+def test_invalid_utf8_names_file_line_and_column(data_copy):
+    path = data_copy / "claims.csv"
+    raw = path.read_bytes()
+    at = raw.index(b"\nC05,") + 1
+    path.write_bytes(raw[:at] + b"C05,3,argu\xffment" + raw[at + len(b"C05,3,argument") :])
+    with pytest.raises(DataFileError) as err:
+        kpeace.load("claims")
+    message = str(err.value)
+    assert message.startswith("claims.csv, line 6, character 11 (column 'kind')"), message
+    assert "not valid UTF-8" in message and "0xff" in message
+
+
+def test_malformed_descriptor_names_line_and_column(data_copy):
+    path = data_copy / "datapackage.json"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"resources": [', '"resources": [,', 1), encoding="utf-8")
+    line = text[: text.index('"resources": [')].count("\n") + 1
+    with pytest.raises(DataFileError, match=rf"datapackage.json, line {line}, column \d+: not"):
+        kpeace.datasets()
+
+
+@pytest.mark.parametrize(
+    ("content", "detail"),
+    [
+        (b"[]", "expected a JSON object"),
+        (b'{"resources": []}', "'resources' must be"),
+        (b'{"resources": [{"name": "x"}]}', "resource 'x' has no 'path'"),
+        (b'{"name": "kp\xe9"}', "not valid UTF-8"),
+    ],
+)
+def test_descriptor_that_is_not_a_data_package(data_copy, content, detail):
+    (data_copy / "datapackage.json").write_bytes(content)
+    with pytest.raises(DataFileError, match=f"datapackage.json.*{re.escape(detail)}"):
+        kpeace.load("claims")
+
+
+def test_missing_csv_names_the_file(data_copy):
+    (data_copy / "claims.csv").unlink()
+    with pytest.raises(DataFileError, match=r"claims\.csv: the file is missing"):
+        kpeace.load("claims")
+
+
+def test_empty_primary_key_when_the_schema_does_not_require_it(data_copy):
+    path = data_copy / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    choices = next(r for r in package["resources"] if r["name"] == "question_choices")
+    field = next(f for f in choices["schema"]["fields"] if f["name"] == "choice_id")
+    field["constraints"].pop("required", None)
+    path.write_text(json.dumps(package), encoding="utf-8")
+    _rewrite(data_copy / "question_choices.csv", "\nq0-1,b,", "\nq0-1,,")
+    with pytest.raises(DataFileError, match=r"line 3, column 'choice_id': the primary key is"):
+        kpeace.load("question_choices")
+
+
+def test_composite_foreign_key(data_copy):
+    """A key of two columns must match one row of the other table in both columns."""
+    path = data_copy / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    positions = next(r for r in package["resources"] if r["name"] == "positions")
+    positions["schema"]["foreignKeys"].append(
+        {
+            "fields": ["claim_id", "paragraph"],
+            "reference": {"resource": "claims", "fields": ["claim_id", "paragraph"]},
+        }
+    )
+    path.write_text(json.dumps(package), encoding="utf-8")
+    assert len(kpeace.load("positions")) > 0  # every position's claim is in its paragraph
+    kpeace.data._checked.cache_clear()
+    text = (data_copy / "positions.csv").read_text(encoding="utf-8")
+    line = text.splitlines()[1]
+    assert line.startswith("P01,") and line.endswith(",C05")
+    (data_copy / "positions.csv").write_text(text.replace(line, line[:-3] + "C21", 1), "utf-8")
+    kpeace.data._load_cached.cache_clear()
+    with pytest.raises(DataFileError) as err:
+        kpeace.load("positions")  # C21 exists, but in ¶7, not ¶2
+    message = str(err.value)
+    assert "table 'positions' (positions.csv), line 2, columns 'claim_id', 'paragraph'" in message
+    assert "('C21', 2) matches no claim_id, paragraph of table 'claims'" in message
