@@ -409,7 +409,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_OK
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe (kpeace data | head) is reported here, not at exit
+        return status
+    except BrokenPipeError:  # the reader went away: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILED
     except UsageError as err:
         print(f"kpeace {args.command}: {err}", file=sys.stderr)
         return EXIT_USAGE

@@ -390,3 +390,77 @@ def test_the_filesystem_root_is_refused_unless_forced(tmp_path, capsys, monkeypa
 
 def _help(command: str) -> str:
     return build_parser()._subparsers._group_actions[0].choices[command].format_help()
+
+
+# --- what counts as an update, and what the learner is told --------------------------------
+
+
+def _ship(path: Path, change: str) -> None:
+    """Change a shipped notebook as a release might: a cell's text, its type, or a cell less."""
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "markdown")
+    if change == "text":
+        cell.source += "\n\nRevised in this release."
+    elif change == "type":
+        nb.cells[nb.cells.index(cell)] = nbformat.v4.new_raw_cell(cell.source)
+    else:
+        nb.cells.remove(cell)
+    nbformat.write(nb, path)
+
+
+@pytest.mark.parametrize("change", ["text", "type", "removed"])
+def test_a_shipped_change_reaches_untouched_notebooks_only(source, tmp_path, capsys, change):
+    dest = tmp_path / "learner"
+    copy_series(source, dest, __version__)
+    edited = next(dest / p.name for p in sorted(source.glob("*.ipynb")))
+    _edit(edited, "My own notes.")
+    for path in source.glob("*.ipynb"):
+        _ship(path, change)
+
+    report = copy_series(source, dest, __version__)
+    assert sorted(report.refreshed) == sorted(p.name for p in source.glob("*.ipynb"))[1:]
+    assert [name for name, _ in report.kept] == [edited.name]
+    for name in report.refreshed:  # now cell for cell the shipped notebook
+        shipped = nbformat.read(source / name, as_version=4).cells
+        copied = nbformat.read(dest / name, as_version=4).cells
+        assert [(c.cell_type, c.source) for c in copied] == [
+            (c.cell_type, c.source) for c in shipped
+        ]
+    beside = dest / f"{edited.stem}.kpeace-{__version__}.ipynb"
+    assert beside.read_bytes() == (source / edited.name).read_bytes()
+    assert "My own notes." in edited.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", ["text", "type", "removed"])
+def test_a_learners_change_of_any_kind_is_kept(source, tmp_path, change):
+    dest = tmp_path / "learner"
+    copy_series(source, dest, __version__)
+    mine = dest / sorted(p.name for p in source.glob("*.ipynb"))[0]
+    _ship(mine, change)  # the learner edits, retypes or deletes a cell
+    for path in source.glob("*.ipynb"):
+        _edit(path, "New in this release.")
+    report = copy_series(source, dest, __version__)
+    assert [name for name, _ in report.kept] == [mine.name]
+    assert "New in this release." not in mine.read_text(encoding="utf-8")
+
+
+def test_the_cli_says_which_notebooks_were_kept(source, tmp_path, capsys, monkeypatch):
+    import kpeace._paths
+
+    monkeypatch.setattr(kpeace._paths, "notebooks_root", lambda: source)
+    dest = tmp_path / "course"
+    assert main(["notebooks", str(dest)]) == 0
+    first = sorted(p.name for p in source.glob("*.ipynb"))[0]
+    _edit(dest / first, "My own notes.")
+    for path in source.glob("*.ipynb"):
+        _ship(path, "text")
+    capsys.readouterr()
+    assert main(["notebooks", str(dest)]) == 0
+    out = capsys.readouterr().out
+    stem = first.removesuffix(".ipynb")
+    assert (
+        f"  kept       {first} (you changed it; the new version is "
+        f"{stem}.kpeace-{__version__}.ipynb)"
+    ) in out
+    assert "Your changed notebooks were kept; open the .kpeace-VERSION files" in out
+    assert out.count("refreshed") == 2
