@@ -464,3 +464,20 @@ def test_the_cli_says_which_notebooks_were_kept(source, tmp_path, capsys, monkey
     ) in out
     assert "Your changed notebooks were kept; open the .kpeace-VERSION files" in out
     assert out.count("refreshed") == 2
+
+
+def test_a_notebook_is_copied_whole_or_not_at_all(source, tmp_path, monkeypatch):
+    dest = tmp_path / "learner"
+    copy_series(source, dest, __version__)
+    before = _snapshot(dest)
+    for path in source.glob("*.ipynb"):
+        _edit(path, "New in this release.")
+
+    def interrupted(src, dst):  # Ctrl-C at the very moment a copy would land
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        copy_series(source, dest, __version__)
+    monkeypatch.undo()
+    assert _snapshot(dest) == before  # every notebook as it was; no temporary file left

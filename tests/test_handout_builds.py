@@ -10,10 +10,19 @@ import sys
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from kpeace.cli import main
-from kpeace.handouts.build import BuildResult, _write, build, generated_by_kpeace
+from kpeace.handouts.build import (
+    BuildInterrupted,
+    BuildResult,
+    Stop,
+    _write,
+    build,
+    build_one,
+    generated_by_kpeace,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -173,21 +182,47 @@ def test_a_handout_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
     assert (tmp_path / "fresh.html").stat().st_mode & 0o777 == 0o644  # not mkstemp's 0o600
 
 
+def test_a_stopped_build_starts_and_writes_nothing(tmp_path):
+    stop = Stop()
+    stop.stop()
+    target = tmp_path / "page.html"
+    with pytest.raises(BuildInterrupted):
+        _write(target, "<p>late</p>", BuildResult(notebook=target), stop)
+    result = build_one(NOTEBOOKS[0], tmp_path, ("student",), False, stop)
+    assert result.error == f"{NOTEBOOKS[0].name}: interrupted" and not result.files
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_ctrl_c_stops_the_kernels_and_every_pending_write(tmp_path):
     out = tmp_path / "out"
     assert main(["handouts", "00", "--edition", "student", "--out", str(out), "--quiet"]) == 0
     before = _state(out)
-    command = [sys.executable, "-m", "kpeace.cli", "handouts", "--out", str(out), "--jobs", "1"]
+    running = tmp_path / "cell-running"
+    sleepy = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# A notebook that takes its time"),
+            nbformat.v4.new_code_cell(
+                f"import pathlib, time\npathlib.Path({str(running)!r}).touch()\ntime.sleep(600)"
+            ),
+        ]
+    )
+    slow = tmp_path / "slow.ipynb"
+    nbformat.write(sleepy, slow)
+    command = [sys.executable, "-m", "kpeace.cli", "handouts", str(slow), "00", "01", "02"]
     proc = subprocess.Popen(
-        [*command, "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [*command, "--out", str(out), "--jobs", "1", "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     kernels: set[int] = set()
     try:
-        while not kernels and proc.poll() is None:  # wait until the first notebook runs
-            kernels = _kernels_of(proc.pid)
+        while not running.exists() and proc.poll() is None:  # wait until a cell runs
             time.sleep(0.05)
-        assert kernels, "the build ended before its first kernel was seen"
+        kernels = _kernels_of(proc.pid)
+        assert kernels, "the build ended before its first cell ran"
         proc.send_signal(signal.SIGINT)
+        # without killing the kernel, the build would wait for the 600 s cell
         stdout, stderr = proc.communicate(timeout=120)
     finally:
         proc.kill()
