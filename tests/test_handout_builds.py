@@ -21,6 +21,7 @@ from kpeace.handouts.build import (
     _write,
     build,
     build_one,
+    execute,
     generated_by_kpeace,
 )
 
@@ -139,8 +140,9 @@ def test_index_has_no_empty_paragraph_when_no_edition_was_written(tmp_path, caps
 def test_same_notebook_twice_is_built_and_listed_once(tmp_path, capsys):
     out = tmp_path / "out"
     args = ["handouts", "00", START, str(NOTEBOOKS[0]), "--edition", "student"]
-    assert main([*args, "--out", str(out), "--quiet"]) == 0
-    stdout = capsys.readouterr().out
+    assert main([*args, "--out", str(out)]) == 0
+    stdout, stderr = capsys.readouterr()
+    assert "1/1" in stderr  # the progress bar counts it once
     assert stdout.count(f"{START}.student.html") == 1
     assert "3 files" in stdout
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -182,12 +184,23 @@ def test_a_handout_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
     assert (tmp_path / "fresh.html").stat().st_mode & 0o777 == 0o644  # not mkstemp's 0o600
 
 
-def test_a_stopped_build_starts_and_writes_nothing(tmp_path):
+def test_a_stopped_build_starts_and_writes_nothing(tmp_path, monkeypatch):
     stop = Stop()
     stop.stop()
     target = tmp_path / "page.html"
     with pytest.raises(BuildInterrupted):
         _write(target, "<p>late</p>", BuildResult(notebook=target), stop)
+    ran = tmp_path / "ran"
+    notebook = tmp_path / "marker.ipynb"
+    code = f"import pathlib\npathlib.Path({str(ran)!r}).touch()"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]), notebook)
+    with pytest.raises(BuildInterrupted):  # a kernel that starts after the stop runs nothing
+        execute(notebook, stop=stop)
+    assert not ran.exists()
+    notebook.unlink()
+    from kpeace.handouts import build as builder
+
+    monkeypatch.setattr(builder, "execute", lambda *a, **k: pytest.fail("a notebook ran"))
     result = build_one(NOTEBOOKS[0], tmp_path, ("student",), False, stop)
     assert result.error == f"{NOTEBOOKS[0].name}: interrupted" and not result.files
     assert list(tmp_path.iterdir()) == []

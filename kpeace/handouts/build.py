@@ -63,7 +63,10 @@ class Stop:
             raise BuildInterrupted("interrupted")
 
     def kernel_started(self, pid: int | None) -> None:
-        """Register a running kernel; kill it at once if the build was already stopped.
+        """Register a running kernel; refuse it if the build was already stopped.
+
+        The refusal aborts the execution before its first cell, and nbclient shuts the kernel
+        down.
 
         Parameters
         ----------
@@ -79,8 +82,6 @@ class Stop:
             if pid is not None:
                 self._kernels.add(pid)
             if self._event.is_set():
-                if pid is not None:
-                    _kill(pid)
                 raise BuildInterrupted("interrupted")
 
     def kernel_finished(self, pid: int | None) -> None:
@@ -216,11 +217,7 @@ def execute(path: Path, timeout: int = 600, *, stop: Stop | None = None) -> nbfo
         kernel.append(getattr(provisioner, "pid", None))
         stop.kernel_started(kernel[0])
 
-    def next_cell(**_: object) -> None:
-        stop.check()
-
     client.on_notebook_start = started
-    client.on_cell_start = next_cell
     try:
         client.execute(env={**os.environ, "KPEACE_DISPLAY": "static"})
     except Exception:
@@ -317,8 +314,6 @@ def _write(path: Path, text: str, result: BuildResult, stop: Stop | None = None)
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(payload)
-        if stop is not None:
-            stop.check()
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
