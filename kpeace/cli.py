@@ -27,6 +27,7 @@ examples:
   kpeace doctor               check this machine, with a fix for every problem
 """
 DEFAULT_HANDOUTS = "handouts"
+FORCE_HELP = "allow DEST to be the root of the filesystem (/), which is refused otherwise"
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
@@ -55,7 +56,7 @@ def _pick_notebooks(names: Sequence[str]) -> list[Path]:
     series = _series()
     if not names:
         return list(series.values())
-    chosen = []
+    chosen: list[Path] = []
     for name in names:
         path = Path(name)
         if path.suffix == ".ipynb" and path.is_file():
@@ -70,11 +71,37 @@ def _pick_notebooks(names: Sequence[str]) -> list[Path]:
                 "(or a number such as 01, or a path to an .ipynb file)"
             )
         chosen.append(series[matches[0]])
-    return chosen
+    return list({path.resolve(): path for path in chosen}.values())  # each notebook once
 
 
 class UsageError(ValueError):
     """A bad argument: the command exits with status 2 and this message."""
+
+
+class CommandError(Exception):
+    """The command cannot go on: it exits with status 1 and this message (nothing changed)."""
+
+
+def _folder(text: str, what: str, example: str) -> Path:
+    """Return a folder argument as a path, ``~`` expanded; refuse an empty one.
+
+    Raises
+    ------
+    UsageError
+        If ``text`` is empty (it would silently mean the current folder).
+    CommandError
+        If ``~user`` names no user of this machine.
+    """
+    if not text.strip():
+        raise UsageError(f"{what} is empty; name a folder, e.g. {example}")
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # ~nouser/...: no such user, no home folder
+        home = text.split("/", 1)[0]
+        raise CommandError(
+            f"{what} {text!r}: {home} names no user of this machine; write the folder's full "
+            "path, or ~/... for your own home folder"
+        ) from None
 
 
 def _size(n: int) -> str:
@@ -89,7 +116,7 @@ def _cmd_handouts(args: argparse.Namespace) -> int:
     notebooks = _pick_notebooks(args.notebooks)
     if args.jobs < 1:
         raise UsageError(f"--jobs must be 1 or more, not {args.jobs}")
-    out = Path(args.out)
+    out = _folder(args.out, "--out", f"./{DEFAULT_HANDOUTS}")
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file, not a folder")
     from kpeace.workspace import check_destination
@@ -139,44 +166,54 @@ def _cmd_handouts(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed or skipped else EXIT_OK
 
 
-def _copy(dest: Path) -> int:
+def _destination(args: argparse.Namespace) -> Path:
+    """Return the learner's folder, expanded; refuse the filesystem root unless ``--force``."""
+    dest = _folder(args.dest, "DEST", "~/kpeace-course")
+    resolved = dest.resolve()
+    if resolved == Path(resolved.anchor) and not args.force:
+        raise UsageError(
+            f"{dest} is the root of the filesystem; choose a folder such as ~/kpeace-course "
+            "(or add --force if you really mean it)"
+        )
+    return dest
+
+
+def _copy(dest: Path, command: str) -> int:
     from kpeace import __version__
     from kpeace._paths import notebooks_root
-    from kpeace.workspace import copy_series
+    from kpeace.workspace import WorkspaceError, copy_series
 
     try:
         report = copy_series(notebooks_root(), dest, __version__)
-    except (NotADirectoryError, PermissionError) as err:
-        print(f"kpeace: {err}", file=sys.stderr)
+    except (OSError, WorkspaceError) as err:
+        print(f"kpeace {command}: {err}", file=sys.stderr)
         return EXIT_FAILED
     print(f"Notebooks in {dest}:")
     for line in report.lines():
         print(f"  {line}")
+    for note in report.notes:
+        print(f"Note: {note}")
     if report.kept:
         print("Your changed notebooks were kept; open the .kpeace-VERSION files for the new text.")
-    return EXIT_OK
+    for name, why in report.failed:
+        print(f"kpeace {command}: could not update {dest / name}: {why}", file=sys.stderr)
+    return EXIT_FAILED if report.failed else EXIT_OK
 
 
 def _cmd_notebooks(args: argparse.Namespace) -> int:
-    return _copy(Path(args.dest).expanduser())
+    return _copy(_destination(args), "notebooks")
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:
-    import subprocess
-
     from kpeace import lab
 
-    dest = Path(args.dest).expanduser()
-    status = _copy(dest)
+    dest = _destination(args)
+    problem = lab.address_problem(args.ip, args.port)  # before anything is copied
+    if problem:
+        raise CommandError(problem)
+    status = _copy(dest, "lab")
     if status != EXIT_OK:
         return status
-    if args.port is not None and not lab.port_free(args.port, args.ip):
-        print(
-            f"kpeace lab: port {args.port} is already in use on {args.ip}; choose another "
-            "with --port, or leave it out to let JupyterLab pick a free one",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         print(
             "Note: running as root, so JupyterLab is started with --allow-root. On a shared "
@@ -184,17 +221,14 @@ def _cmd_lab(args: argparse.Namespace) -> int:
         )
     cmd = lab.command(dest, port=args.port, no_browser=args.no_browser, ip=args.ip)
     print(f"Starting JupyterLab in {dest} (stop it with Ctrl-C)...")
-    try:
-        return subprocess.call(cmd, env=lab.environment(dest))
-    except KeyboardInterrupt:
-        return EXIT_OK
+    return lab.launch(cmd, lab.environment(dest))
 
 
 def _cmd_doctor(args: argparse.Namespace) -> int:
     from kpeace.doctor import run_checks
 
-    if args.data:
-        os.environ["KPEACE_DATA_DIR"] = str(Path(args.data).expanduser().resolve())
+    if args.data is not None:
+        os.environ["KPEACE_DATA_DIR"] = str(_folder(args.data, "--data", "~/kpeace-data").resolve())
     healthy = True
     for check in run_checks():
         mark = "ok " if check.ok else "FAIL"
@@ -290,6 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     nbs.add_argument("dest", metavar="DEST", help="the folder to copy the series into")
+    nbs.add_argument("--force", action="store_true", help=FORCE_HELP)
     nbs.set_defaults(func=_cmd_notebooks)
 
     labp = sub.add_parser(
@@ -315,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="127.0.0.1",
         help="address to listen on (default: 127.0.0.1, this machine only)",
     )
+    labp.add_argument("--force", action="store_true", help=FORCE_HELP)
     labp.set_defaults(func=_cmd_lab)
 
     doc = sub.add_parser(
@@ -351,10 +387,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_OK
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe (kpeace data | head) is reported here, not at exit
+        return status
+    except BrokenPipeError:  # the reader went away: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILED
     except UsageError as err:
         print(f"kpeace {args.command}: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except CommandError as err:
+        print(f"kpeace {args.command}: {err}", file=sys.stderr)
+        return EXIT_FAILED
     except (FileNotFoundError, ValueError) as err:
         print(f"kpeace {args.command}: {err}", file=sys.stderr)
         return EXIT_FAILED

@@ -7,9 +7,13 @@ no update check, every cell drawn at once.
 
 from __future__ import annotations
 
+import errno
+import ipaddress
 import json
 import os
+import re
 import socket
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -46,27 +50,67 @@ def write_settings(dest: Path) -> Path:
     return root
 
 
-def port_free(port: int, host: str = "127.0.0.1") -> bool:
-    """Return whether ``port`` can be bound on ``host``.
+def address_problem(ip: str, port: int | None) -> str | None:
+    """Say what is wrong with listening on ``ip`` and ``port``, before anything is started.
 
     Parameters
     ----------
-    port : int
-        The port.
-    host : str, optional
-        The address.
+    ip : str
+        The address (an IPv4 or IPv6 address, or a host name of this machine).
+    port : int or None
+        The port (None: JupyterLab picks a free one).
 
     Returns
     -------
-    bool
-        True if nothing listens there.
+    str or None
+        A one-line message naming what is wrong and what is valid, or None if all is well.
     """
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+    if port is not None and not 1 <= port <= 65535:
+        return f"--port must be between 1 and 65535, not {port}"
+    valid = "e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every network)"
+    if ip == "" or re.fullmatch(r"[\d.]+|.*:.*", ip):  # written as an address: check it
         try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True
+            ipaddress.ip_address(ip)
+        except ValueError:
+            return f"--ip {ip!r} is not a valid IP address; {valid}"
+    try:
+        family, kind, proto, _, where = socket.getaddrinfo(ip, port or 0, type=socket.SOCK_STREAM)[
+            0
+        ]
+    except (socket.gaierror, UnicodeError):
+        return f"--ip {ip!r} is not an address of this machine; {valid}"
+    with socket.socket(family, kind, proto) as sock:
+        try:
+            sock.bind(where)
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                return (
+                    f"port {port} is already in use on {ip}; choose another with --port, or "
+                    "leave it out to let JupyterLab pick a free one"
+                )
+            return f"cannot listen on {ip} ({err.strerror or err}); {valid}"
+    return None
+
+
+def launch(cmd: Sequence[str], env: dict[str, str]) -> int:
+    """Run JupyterLab until it stops (Ctrl-C stops it cleanly).
+
+    Parameters
+    ----------
+    cmd : sequence of str
+        The command from :func:`command`.
+    env : dict
+        The environment from :func:`environment`.
+
+    Returns
+    -------
+    int
+        JupyterLab's exit status (0 after Ctrl-C).
+    """
+    try:
+        return subprocess.call(list(cmd), env=env)
+    except KeyboardInterrupt:
+        return 0
 
 
 def command(

@@ -11,20 +11,30 @@ the next copy, for each notebook of the series:
 
 "Changed by the learner" means a cell's text or type changed, or cells were added or removed.
 Running the notebook (outputs, execution counts) is not a change, so a notebook that was only
-run is refreshed. A file of the same name that kpeace never copied counts as the learner's.
+run is refreshed. A notebook whose cells equal the shipped notebook's cells is unchanged whatever
+the manifest says, so a lost or unreadable manifest never freezes updates. Any other file of the
+same name that kpeace never copied counts as the learner's.
+
+Every file is copied under a temporary name and renamed, and the manifest is saved even when a
+copy fails half-way, so an interrupted update never marks an untouched notebook as the learner's.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
+import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
 MANIFEST = Path(".kpeace") / "manifest.json"
+
+
+class WorkspaceError(Exception):
+    """The learner's folder is in a state kpeace cannot update safely; nothing was changed."""
 
 
 @dataclass
@@ -36,6 +46,8 @@ class CopyReport:
     refreshed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     kept: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """Return one human-readable line per file.
@@ -51,6 +63,9 @@ class CopyReport:
         out += [
             f"kept       {name} (you changed it; the new version is {beside})"
             for name, beside in self.kept
+        ]
+        out += [
+            f"FAILED     {name} ({reason}); it was left as it was" for name, reason in self.failed
         ]
         return out
 
@@ -77,24 +92,72 @@ def content_key(path: Path) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
-def _read_manifest(dest: Path) -> dict[str, str]:
+def _read_manifest(dest: Path, report: CopyReport) -> dict[str, str]:
+    """Read the manifest; a missing or unreadable one is empty (notebooks are compared instead).
+
+    Raises
+    ------
+    WorkspaceError
+        If the manifest is a folder or valid JSON of the wrong shape (someone else's file).
+    """
     path = dest / MANIFEST
-    if not path.is_file():
+    if not path.exists():
         return {}
+    if not path.is_file():
+        raise WorkspaceError(
+            f"{path} is a folder, not kpeace's manifest file; move it away and run again"
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except ValueError:  # a torn or garbled file: say so, compare with the shipped notebooks
+        report.notes.append(
+            f"{path} was unreadable: notebooks equal to the shipped ones count as unchanged, "
+            "the others as yours; it has been rewritten"
+        )
         return {}
-    return {str(k): str(v) for k, v in data.get("files", {}).items()}
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        raise WorkspaceError(
+            f'{path} is not a kpeace manifest (a JSON object with "files"); delete it and run '
+            "again: kpeace will then compare each notebook with the shipped one"
+        )
+    return {str(k): v for k, v in files.items()}
+
+
+def _replace_with(target: Path, payload: bytes) -> None:
+    """Write ``payload`` to ``target`` whole: a temporary name beside it, then a rename."""
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        temporary.write_bytes(payload)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _copy_file(src: Path, target: Path) -> None:
+    _replace_with(target, src.read_bytes())
 
 
 def _write_manifest(dest: Path, files: dict[str, str], version: str) -> None:
     path = dest / MANIFEST
     path.parent.mkdir(exist_ok=True)
-    path.write_text(
-        json.dumps({"kpeace": version, "files": files}, indent=1, sort_keys=True) + "\n",
-        encoding="utf-8",
-    )
+    text = json.dumps({"kpeace": version, "files": files}, indent=1, sort_keys=True) + "\n"
+    _replace_with(path, text.encode("utf-8"))
+
+
+def _check_layout(dest: Path, names: list[str]) -> None:
+    """Refuse, before anything is changed, a folder whose paths kpeace needs are taken."""
+    notes = dest / MANIFEST.parent
+    if notes.exists() and not notes.is_dir():
+        raise WorkspaceError(
+            f"{notes} is a file, but kpeace keeps its notes in a folder of that name; rename "
+            "the file and run again"
+        )
+    for name in names:
+        target = dest / name
+        if target.exists() and not target.is_file():
+            raise WorkspaceError(f"{target} is a folder, not a notebook; rename it and run again")
 
 
 def check_destination(dest: Path) -> None:
@@ -112,6 +175,8 @@ def check_destination(dest: Path) -> None:
     PermissionError
         If the folder cannot be created or written.
     """
+    if str(dest) == "":
+        raise ValueError("the destination is empty; name a folder, e.g. ~/kpeace-course")
     if dest.exists() and not dest.is_dir():
         raise NotADirectoryError(f"{dest} is a file, not a folder; choose another destination")
     try:
@@ -141,37 +206,57 @@ def copy_series(source: Path, dest: Path, version: str) -> CopyReport:
     Returns
     -------
     CopyReport
-        What happened to each notebook.
+        What happened to each notebook (``failed`` lists notebooks that could not be written;
+        the others were still updated).
+
+    Raises
+    ------
+    WorkspaceError
+        If the folder holds something kpeace cannot update safely (nothing is changed then).
     """
-    check_destination(dest)
-    manifest = _read_manifest(dest)
-    report = CopyReport(dest=dest)
     notebooks = sorted(source.glob("[0-9][0-9]_*.ipynb"))
     if not notebooks:
         raise FileNotFoundError(f"no notebooks found in {source}")
-    for src in notebooks:
-        name = src.name
-        target = dest / name
-        new_key = content_key(src)
-        if not target.exists():
-            shutil.copyfile(src, target)
-            manifest[name] = new_key
-            report.added.append(name)
-            continue
-        current = content_key(target)
-        if manifest.get(name) == current:  # the learner did not change it
-            if current == new_key:
-                report.unchanged.append(name)
-            else:
-                shutil.copyfile(src, target)
-                manifest[name] = new_key
-                report.refreshed.append(name)
-            continue
-        beside = f"{src.stem}.kpeace-{version}.ipynb"
-        beside_path = dest / beside
-        if not beside_path.exists() or manifest.get(beside) == content_key(beside_path):
-            shutil.copyfile(src, beside_path)
-            manifest[beside] = new_key
-        report.kept.append((name, beside))
-    _write_manifest(dest, manifest, version)
+    check_destination(dest)
+    beside_names = {src.name: f"{src.stem}.kpeace-{version}.ipynb" for src in notebooks}
+    _check_layout(dest, [*beside_names, *beside_names.values()])
+    report = CopyReport(dest=dest)
+    manifest = _read_manifest(dest, report)
+    try:
+        for src in notebooks:
+            try:
+                _update(src, dest, beside_names[src.name], manifest, report)
+            except OSError as err:
+                report.failed.append((src.name, err.strerror or str(err)))
+    finally:  # even when interrupted: what was copied is recorded as kpeace's
+        _write_manifest(dest, manifest, version)
     return report
+
+
+def _update(
+    src: Path, dest: Path, beside: str, manifest: dict[str, str], report: CopyReport
+) -> None:
+    """Bring one notebook of the series up to date in ``dest`` (see the module docstring)."""
+    name = src.name
+    target = dest / name
+    new_key = content_key(src)
+    if not target.exists():
+        _copy_file(src, target)
+        manifest[name] = new_key
+        report.added.append(name)
+        return
+    current = content_key(target)
+    if current == new_key:  # the shipped cells: unchanged, whatever the manifest says
+        manifest[name] = new_key
+        report.unchanged.append(name)
+        return
+    if manifest.get(name) == current:  # the learner did not change it
+        _copy_file(src, target)
+        manifest[name] = new_key
+        report.refreshed.append(name)
+        return
+    beside_path = dest / beside
+    if not beside_path.exists() or content_key(beside_path) in (new_key, manifest.get(beside)):
+        _copy_file(src, beside_path)
+        manifest[beside] = new_key
+    report.kept.append((name, beside))

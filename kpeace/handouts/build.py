@@ -10,10 +10,14 @@ from __future__ import annotations
 import html
 import os
 import re
+import secrets
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -23,6 +27,92 @@ from kpeace.handouts.exporter import HandoutExporter, plotly_js, plotly_js_name
 EDITIONS = ("student", "teacher")
 GUIDE = "TEACHER_GUIDE.md"
 GENERATOR = '<meta name="generator" content="kpeace handouts">'
+GENERATOR_CONTENT = "kpeace handouts"
+
+
+class BuildInterrupted(Exception):
+    """The build was stopped (Ctrl-C): no further kernel, cell or file."""
+
+
+class Stop:
+    """A build's stop switch, shared by its worker threads.
+
+    Once :meth:`stop` is called, no kernel starts, no further cell runs and no file is written;
+    the kernels running at that moment are killed (with their process group).
+    """
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._kernels: set[int] = set()
+
+    @property
+    def stopped(self) -> bool:
+        """Whether the build was stopped."""
+        return self._event.is_set()
+
+    def check(self) -> None:
+        """Raise :class:`BuildInterrupted` if the build was stopped.
+
+        Raises
+        ------
+        BuildInterrupted
+            If :meth:`stop` was called.
+        """
+        if self._event.is_set():
+            raise BuildInterrupted("interrupted")
+
+    def kernel_started(self, pid: int | None) -> None:
+        """Register a running kernel; refuse it if the build was already stopped.
+
+        The refusal aborts the execution before its first cell, and nbclient shuts the kernel
+        down.
+
+        Parameters
+        ----------
+        pid : int or None
+            The kernel's process id (None if unknown).
+
+        Raises
+        ------
+        BuildInterrupted
+            If :meth:`stop` was called.
+        """
+        with self._lock:
+            if pid is not None:
+                self._kernels.add(pid)
+            if self._event.is_set():
+                raise BuildInterrupted("interrupted")
+
+    def kernel_finished(self, pid: int | None) -> None:
+        """Forget a kernel that has been shut down.
+
+        Parameters
+        ----------
+        pid : int or None
+            The kernel's process id.
+        """
+        with self._lock:
+            self._kernels.discard(pid)  # type: ignore[arg-type]
+
+    def stop(self) -> None:
+        """Stop the build: kill every running kernel and refuse any further work."""
+        with self._lock:
+            self._event.set()
+            for pid in self._kernels:
+                _kill(pid)
+
+
+def _kill(pid: int) -> None:
+    """Kill a kernel and, where it leads its own process group (POSIX), everything it started."""
+    sig = getattr(signal, "SIGKILL", signal.SIGTERM)
+    try:
+        if hasattr(os, "killpg") and os.getpgid(pid) == pid:
+            os.killpg(pid, sig)
+        else:
+            os.kill(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass  # already gone
 
 
 @dataclass
@@ -84,7 +174,7 @@ def describe_notebook(nb: nbformat.NotebookNode, stem: str) -> NotebookInfo:
     return NotebookInfo(stem=stem, title=title, minutes=minutes, objectives=objectives)
 
 
-def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
+def execute(path: Path, timeout: int = 600, *, stop: Stop | None = None) -> nbformat.NotebookNode:
     """Execute a notebook in a fresh kernel in static display mode.
 
     Parameters
@@ -93,6 +183,8 @@ def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
         The notebook.
     timeout : int, optional
         Seconds allowed per cell.
+    stop : Stop, optional
+        The build's stop switch: when it is pulled the kernel is killed and no further cell runs.
 
     Returns
     -------
@@ -103,6 +195,8 @@ def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
     ------
     RuntimeError
         If a cell fails; the message names the notebook, the cell and the error.
+    BuildInterrupted
+        If the build was stopped.
     """
     from nbclient import NotebookClient
 
@@ -115,7 +209,24 @@ def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
         resources={"metadata": {"path": str(path.parent)}},
         extra_arguments=["--IPKernelApp.log_level=ERROR"],  # a kernel's own log is noise here
     )
-    client.execute(env={**os.environ, "KPEACE_DISPLAY": "static"})
+    stop = stop or Stop()
+    kernel: list[int | None] = []
+
+    def started(**_: object) -> None:
+        provisioner = getattr(client.km, "provisioner", None)
+        kernel.append(getattr(provisioner, "pid", None))
+        stop.kernel_started(kernel[0])
+
+    client.on_notebook_start = started
+    try:
+        client.execute(env={**os.environ, "KPEACE_DISPLAY": "static"})
+    except Exception:
+        stop.check()  # a kernel killed by the stop switch: say so, not "dead kernel"
+        raise
+    finally:
+        if kernel:
+            stop.kernel_finished(kernel[0])
+    stop.check()
     for index, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
@@ -127,25 +238,96 @@ def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
     return nb
 
 
+class _GeneratorFinder(HTMLParser):
+    """Find ``<meta name="generator" content="kpeace handouts">`` however it is serialised."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found = False
+        self.done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.done:
+            return
+        if tag == "meta":
+            values = {name.lower(): (value or "").strip() for name, value in attrs}
+            if (
+                values.get("name", "").lower() == "generator"
+                and values.get("content") == GENERATOR_CONTENT
+            ):
+                self.found = self.done = True
+        elif tag == "body":
+            self.done = True  # the generator is declared in <head>
+
+
+def generated_by_kpeace(path: Path, chunk: int = 1 << 16) -> bool:
+    """Return whether an HTML file declares kpeace's handout generator in its ``<head>``.
+
+    The page is parsed, not matched byte for byte, so the answer survives any serialisation
+    (attribute order and quotes, ``<meta ... />``, letter case).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        An existing file.
+    chunk : int, optional
+        Characters parsed at a time (parsing stops at ``<body>``).
+
+    Returns
+    -------
+    bool
+        True if the page says kpeace wrote it.
+    """
+    finder = _GeneratorFinder()
+    with path.open(encoding="utf-8", errors="replace") as stream:
+        while not finder.done:
+            text = stream.read(chunk)
+            if not text:
+                break
+            finder.feed(text)
+    return finder.found
+
+
 def _owned(path: Path) -> bool:
     if not path.exists():
         return True
     try:
-        head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+        if path.name == plotly_js_name():
+            head = path.read_text(encoding="utf-8", errors="replace")[:400]
+            return "plotly.js" in head
+        return path.is_file() and generated_by_kpeace(path)
     except OSError:
         return False
-    return GENERATOR in head or (path.name == plotly_js_name() and "plotly.js" in head[:400])
 
 
-def _write(path: Path, text: str, result: BuildResult) -> None:
+def _write(path: Path, text: str, result: BuildResult, stop: Stop | None = None) -> None:
+    """Write a file kpeace owns (or a new one) whole: a temporary name, then a rename."""
+    if stop is not None:
+        stop.check()
     if not _owned(path):
         result.skipped.append(path)
         return
-    path.write_text(text, encoding="utf-8")
+    payload = text.encode("utf-8")
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        # 0o666 less the umask, as for any file the user creates (not mkstemp's 0o600)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(payload)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     result.files.append(path)
 
 
-def build_one(path: Path, out: Path, editions: Sequence[str], shared_assets: bool) -> BuildResult:
+def build_one(
+    path: Path,
+    out: Path,
+    editions: Sequence[str],
+    shared_assets: bool,
+    stop: Stop | None = None,
+) -> BuildResult:
     """Execute one notebook and write its handouts.
 
     Parameters
@@ -158,21 +340,27 @@ def build_one(path: Path, out: Path, editions: Sequence[str], shared_assets: boo
         ``"student"`` and/or ``"teacher"``.
     shared_assets : bool
         Reference a shared plotly.js instead of inlining it.
+    stop : Stop, optional
+        The build's stop switch; once pulled, nothing more is executed or written.
 
     Returns
     -------
     BuildResult
-        Files written, or the error.
+        Files written, or the error (``"interrupted"`` if the build was stopped).
     """
     result = BuildResult(notebook=path)
     start = time.perf_counter()
     try:
-        nb = execute(path)
+        if stop is not None:
+            stop.check()
+        nb = execute(path, stop=stop)
         result.info = describe_notebook(nb, path.stem)
         for edition in editions:
             exporter = HandoutExporter(edition=edition, shared_assets=shared_assets)
             body, _ = exporter.from_notebook_node(nb, {"metadata": {"name": result.info.title}})
-            _write(out / f"{path.stem}.{edition}.html", body, result)
+            _write(out / f"{path.stem}.{edition}.html", body, result, stop)
+    except BuildInterrupted:
+        result.error = f"{path.name}: interrupted"
     except Exception as err:  # reported per notebook; the others are still built
         result.error = (
             str(err)
@@ -181,6 +369,14 @@ def build_one(path: Path, out: Path, editions: Sequence[str], shared_assets: boo
         )
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _unique(notebooks: Sequence[Path]) -> list[Path]:
+    """Drop repeats of a notebook (the same file named twice), keeping the first order."""
+    seen: dict[Path, Path] = {}
+    for nb in notebooks:
+        seen.setdefault(Path(nb).resolve(), Path(nb))
+    return list(seen.values())
 
 
 def index_page(
@@ -220,7 +416,8 @@ def index_page(
         objectives = "".join(f"<li>{html.escape(o)}</li>" for o in info.objectives)
         items.append(
             f'<li><h2>{html.escape(info.title)}</h2><p class="meta">Estimated time: {minutes}'
-            f"</p><p>{links}</p>"
+            "</p>"
+            + (f"<p>{links}</p>" if links else "")
             + (
                 f"<details><summary>Learning objectives</summary><ul>{objectives}</ul></details>"
                 if objectives
@@ -363,14 +560,24 @@ def build(
         (its ``skipped`` lists files of the same name that kpeace did not write).
     """
     out.mkdir(parents=True, exist_ok=True)
+    notebooks = _unique(notebooks)
     results: dict[Path, BuildResult] = {}
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(build_one, nb, out, editions, shared_assets): nb for nb in notebooks}
+    stop = Stop()
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
+        futures = {
+            pool.submit(build_one, nb, out, editions, shared_assets, stop): nb for nb in notebooks
+        }
         for future in as_completed(futures):
             result = future.result()
             results[futures[future]] = result
             if progress:
                 progress(result)
+    except BaseException:  # Ctrl-C: kill the kernels; nothing is written once we return
+        stop.stop()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     ordered = [results[nb] for nb in notebooks]
     extra = BuildResult(notebook=out)
     if shared_assets and any(r.files for r in ordered):
