@@ -288,3 +288,38 @@ def test_nbconvert_entry_point(tmp_path):
     assert 'content="kpeace handouts"' in html
     assert not REMOTE.findall(html)
     assert "application/vnd.jupyter.widget-view" not in html and "<details" in html
+
+
+DETAILS = """() => [...document.querySelectorAll('details')].map(d => ({
+  cls: d.className, open: d.open,
+  content: [...d.childNodes].filter(n => n.nodeName !== 'SUMMARY')
+      .map(n => n.textContent).join('').trim().length}))"""
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in NOTEBOOKS])
+@pytest.mark.parametrize("edition", ["student", "teacher"])
+def test_every_details_box_holds_its_answer(handouts, browser, stem, edition):
+    context, page, _, _ = _open(browser, handouts / f"{stem}.{edition}.html")
+    try:
+        boxes = page.evaluate(DETAILS)
+        assert boxes, "no <details> at all"
+        empty = [b for b in boxes if not b["content"]]
+        assert not empty, f"{len(empty)} of {len(boxes)} boxes hold nothing but their summary"
+        answers = page.locator("details:not([class]), details.kp-answer")
+        assert answers.count() >= 5  # the README promises five self-checks per notebook
+        for i in range(answers.count()):
+            box = answers.nth(i)
+            hidden = box.locator(":scope > :not(summary)")
+            assert hidden.count(), box.inner_html()[:200]
+            if edition == "teacher":
+                assert box.evaluate("d => d.open"), box.inner_html()[:200]
+                assert hidden.first.evaluate("el => el.checkVisibility()")
+                continue
+            assert not box.evaluate("d => d.open")
+            assert not any(
+                hidden.nth(j).evaluate("el => el.checkVisibility()") for j in range(hidden.count())
+            ), box.inner_html()[:200]
+            box.locator(":scope > summary").click()
+            assert hidden.first.evaluate("el => el.checkVisibility()")
+    finally:
+        context.close()

@@ -8,8 +8,11 @@ edition). It extends nbconvert's ``lab`` template and
 * turns plotly outputs into static divs and inlines plotly.js once (or references one shared
   file with ``shared_assets``);
 * replaces any widget output with a note instead of an empty box;
-* student edition: no code input, no cells tagged ``teacher``; teacher edition: code and teacher
-  notes shown, every answer (``details.kp-answer``) open.
+* renders each markdown cell whole (a ``<details>`` keeps the markdown inside it), sanitised
+  as JupyterLab does, and refuses a markdown cell that loads anything from the internet;
+* student edition: no code input, no cells tagged ``teacher``, every answer closed; teacher
+  edition: code and teacher notes shown, every answer (``details.kp-answer`` and every markdown
+  ``<details>``) open.
 
 Executing through ``jupyter nbconvert --execute`` sets ``KPEACE_DISPLAY=static`` for the kernel,
 so the notebook's views render their static twins.
@@ -23,9 +26,12 @@ from importlib.resources import files
 from typing import Any
 
 import nbformat
+from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import ExecutePreprocessor, Preprocessor, TagRemovePreprocessor
 from traitlets import Bool, Unicode, default
+
+from kpeace.handouts import markdown
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -209,6 +215,33 @@ class HandoutExporter(HTMLExporter):
     def _embed_images_default(self) -> bool:
         return True
 
+    @pass_context
+    def markdown2html(self, context: Any, source: str) -> str:
+        """Render a markdown cell whole, offline and sanitised (see :mod:`.markdown`).
+
+        Parameters
+        ----------
+        context : jinja2 context
+            The template context (the cell, the resources).
+        source : str
+            The cell's markdown.
+
+        Returns
+        -------
+        str
+            HTML.
+        """
+        cell = context.get("cell", {})
+        return markdown.render(
+            source,
+            teacher=self.teacher,
+            path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+            attachments=cell.get("attachments", {}),
+            anchor_link_text=self.anchor_link_text,
+            exclude_anchor_links=self.exclude_anchor_links,
+            **self.lexer_options,
+        )
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._handout = HandoutPreprocessor(parent=self)
@@ -246,6 +279,8 @@ class HandoutExporter(HTMLExporter):
             raise ValueError(f"edition must be 'student' or 'teacher', not {self.edition!r}")
         nb = copy.deepcopy(nb)
         resources = dict(resources or {})
+        name = resources.get("metadata", {}).get("name") or "notebook"
+        markdown.check_offline(nb.cells, name)
         self.exclude_input = not self.teacher
         self._handout.teacher = self.teacher
         if not self.teacher:
