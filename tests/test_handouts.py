@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -9,19 +10,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import bs4
 import nbformat
 import pytest
 from playwright.sync_api import sync_playwright
 
 from kpeace.cli import main
 from kpeace.handouts.build import build
+from kpeace.handouts.markdown import remote_resources
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(os.environ.get("KPEACE_AXE", ROOT / ".venv/npm/node_modules/axe-core/axe.min.js"))
 PLOTLY_BANNER = re.compile(r"\* plotly\.js v\d")
-REMOTE = re.compile(r"""<(?:script|link|img|iframe|source)[^>]+(?:src|href)=["']?https?://""", re.I)
 PLACEHOLDERS = ("Loading widget", "VBox(", "HBox(", "FigureWidget(", "Error displaying widget")
 
 
@@ -57,7 +59,7 @@ def test_every_notebook_and_edition_is_built(handouts):
 def test_self_contained_offline_markup(handouts):
     for path in _files(handouts):
         html = path.read_text(encoding="utf-8")
-        assert not REMOTE.findall(html), path.name
+        assert remote_resources(html) == [], path.name
         # plotly.js itself names a map-icon CDN it would use only for map traces: skip it
         markup = re.sub(r"<script>[^<]*\* plotly\.js v.*?</script>", "", html, flags=re.S)
         for cdn in ("cdnjs", "unpkg.com", "jsdelivr", "cdn.plot.ly", "require.min.js"):
@@ -266,14 +268,15 @@ def test_unwritable_output_folder_gives_a_message(tmp_path, capsys):
     assert "is a file, not a folder" in capsys.readouterr().err
 
 
-def test_nbconvert_entry_point(tmp_path):
+@pytest.mark.parametrize("exporter", ["kpeace_handout", "kpeace_handout_teacher"])
+def test_nbconvert_entry_point(tmp_path, exporter):
     result = subprocess.run(
         [
             sys.executable,
             "-m",
             "nbconvert",
             "--to",
-            "kpeace_handout",
+            exporter,
             "--execute",
             "--output-dir",
             str(tmp_path),
@@ -286,8 +289,21 @@ def test_nbconvert_entry_point(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     html = next(tmp_path.glob("*.html")).read_text(encoding="utf-8")
     assert 'content="kpeace handouts"' in html
-    assert not REMOTE.findall(html)
-    assert "application/vnd.jupyter.widget-view" not in html and "<details" in html
+    assert remote_resources(html) == []
+    assert "application/vnd.jupyter.widget-view" not in html
+    soup = bs4.BeautifulSoup(html, "html.parser")
+    teacher = exporter.endswith("teacher")
+    assert soup.find("meta", attrs={"name": "kpeace-edition"})["content"] == (
+        "teacher" if teacher else "student"
+    )
+    assert bool(soup.select(".celltag_teacher")) is teacher
+    assert bool(soup.select("pre, .highlight")) is teacher
+    answers = soup.select("details.kp-answer") + [
+        d for d in soup.select(".jp-MarkdownCell details") if not d.get("class")
+    ]
+    assert len(answers) >= 5
+    assert all(d.has_attr("open") is teacher for d in answers)
+    assert soup.select("details.kp-details")  # the static explorers' cards, behind details
 
 
 DETAILS = """() => [...document.querySelectorAll('details')].map(d => ({
@@ -323,3 +339,66 @@ def test_every_details_box_holds_its_answer(handouts, browser, stem, edition):
             assert hidden.first.evaluate("el => el.checkVisibility()")
     finally:
         context.close()
+
+
+CARD_TITLES = {  # the explorers' lines above their cards (kpeace.widgets.explorers)
+    "Events by era, with sources",
+    "The arrows, issue by issue",
+    "Each step in detail",
+    "Each forum compared",
+    "The essay and the record",
+    "Each forecast and the later record",
+}
+
+
+def test_static_explorer_cards_sit_inside_details(handouts):
+    explorers = 0
+    for nb in NOTEBOOKS:
+        html = (handouts / f"{nb.stem}.student.html").read_text(encoding="utf-8")
+        soup = bs4.BeautifulSoup(html, "html.parser")
+        for figure in soup.select("figure.kp-figure"):
+            after = [s for s in figure.find_next_siblings() if s.name]
+            if not after or after[0].get_text() not in CARD_TITLES:
+                continue  # a figure without cards
+            cards = list(
+                itertools.takewhile(
+                    lambda c: c.name == "details" and "kp-details" in c["class"], after[1:]
+                )
+            )
+            assert cards, (nb.stem, after[0].get_text(), str(after[1:2])[:200])
+            explorers += 1
+    assert explorers >= 5
+
+
+def test_teacher_edition_opens_every_answer(handouts):
+    for nb in NOTEBOOKS:
+        soup = bs4.BeautifulSoup(
+            (handouts / f"{nb.stem}.teacher.html").read_text(encoding="utf-8"), "html.parser"
+        )
+        answers = soup.select("details.kp-answer") + [
+            d for d in soup.select(".jp-MarkdownCell details") if not d.get("class")
+        ]
+        assert len(answers) >= 5, nb.stem
+        assert all(d.has_attr("open") for d in answers), nb.stem
+        student = bs4.BeautifulSoup(
+            (handouts / f"{nb.stem}.student.html").read_text(encoding="utf-8"), "html.parser"
+        )
+        assert not student.select("details[open]"), nb.stem
+
+
+def test_index_shows_every_estimated_time(handouts):
+    index = bs4.BeautifulSoup((handouts / "index.html").read_text(encoding="utf-8"), "html.parser")
+    times = [p.get_text() for p in index.select("p.meta")]
+    assert len(times) == len(NOTEBOOKS)
+    assert all(re.fullmatch(r"Estimated time: \d+ minutes", t) for t in times), times
+
+
+def test_student_only_build_has_no_teacher_guide(tmp_path, capsys):
+    out = tmp_path / "students"
+    assert main(["handouts", "00", "--out", str(out), "--edition", "student", "--quiet"]) == 0
+    capsys.readouterr()
+    assert not (out / "teacher-guide.html").exists()
+    assert not list(out.glob("*.teacher.html"))
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "teacher-guide.html" not in index and "Teacher edition" not in index
+    assert 'href="00_start_here.student.html"' in index

@@ -104,6 +104,9 @@ class HandoutPreprocessor(Preprocessor):
     """Make outputs kernel-free: plotly → static div, widgets → note, no remote scripts."""
 
     teacher = Bool(False, help="Open every answer (teacher edition).").tag(config=True)
+    shared_assets = Bool(False, help="Reference a shared plotly.js instead of inlining it.").tag(
+        config=True
+    )
 
     def preprocess(self, nb: nbformat.NotebookNode, resources: dict[str, Any]) -> tuple:
         """Convert every output, and record whether plotly.js is needed.
@@ -113,7 +116,8 @@ class HandoutPreprocessor(Preprocessor):
         nb : nbformat.NotebookNode
             The (executed) notebook.
         resources : dict
-            nbconvert resources; ``resources["kpeace"]["needs_plotly"]`` is set.
+            nbconvert resources; ``resources["kpeace"]`` gets ``needs_plotly`` and the
+            plotly.js to inline (``plotly_inline``) or reference (``plotly_src``).
 
         Returns
         -------
@@ -134,7 +138,11 @@ class HandoutPreprocessor(Preprocessor):
                 kept.append(output)
             cell.outputs = kept
         nb.metadata.pop("widgets", None)
-        resources.setdefault("kpeace", {})["needs_plotly"] = needs
+        resources.setdefault("kpeace", {}).update(
+            needs_plotly=needs,
+            plotly_inline=plotly_js() if needs and not self.shared_assets else "",
+            plotly_src=plotly_js_name() if needs and self.shared_assets else "",
+        )
         return nb, resources
 
     def _convert(self, output: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
@@ -244,7 +252,9 @@ class HandoutExporter(HTMLExporter):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        # registered last: runs after ``--execute`` (nbconvert's chain), on the outputs it made
         self._handout = HandoutPreprocessor(parent=self)
+        self.register_preprocessor(self._handout, enabled=True)
         self._teacher_cells = TagRemovePreprocessor(parent=self, remove_cell_tags={"teacher"})
 
     @property
@@ -283,19 +293,16 @@ class HandoutExporter(HTMLExporter):
         markdown.check_offline(nb.cells, name)
         self.exclude_input = not self.teacher
         self._handout.teacher = self.teacher
+        self._handout.shared_assets = self.shared_assets
         if not self.teacher:
             self._teacher_cells.enabled = True
             nb, resources = self._teacher_cells.preprocess(nb, resources)
-        nb, resources = self._handout.preprocess(nb, resources)
         essay = data.essay()
         info = resources.setdefault("kpeace", {})
-        needs = info.get("needs_plotly", False)
         info.update(
             edition=self.edition,
             edition_label="Teacher edition" if self.teacher else "Student edition",
             css=(files("kpeace.handouts") / "handout.css").read_text(encoding="utf-8"),
-            plotly_inline=plotly_js() if needs and not self.shared_assets else "",
-            plotly_src=plotly_js_name() if needs and self.shared_assets else "",
             attribution=essay.attribution,
             rights=essay.rights,
             version=__version__,
