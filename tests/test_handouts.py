@@ -402,3 +402,44 @@ def test_student_only_build_has_no_teacher_guide(tmp_path, capsys):
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "teacher-guide.html" not in index and "Teacher edition" not in index
     assert 'href="00_start_here.student.html"' in index
+
+
+def test_every_page_fits_a_phone(handouts, browser):
+    widths = {}
+    for path in _files(handouts):
+        context = browser.new_context(viewport={"width": 375, "height": 800})
+        try:
+            page = context.new_page()
+            page.goto(path.as_uri())
+            widths[path.name] = page.evaluate("document.documentElement.scrollWidth")
+        finally:
+            context.close()
+    assert len(widths) == 2 * len(NOTEBOOKS) + 3
+    assert all(w <= 375 for w in widths.values()), widths
+
+
+FONT_FACE = re.compile(
+    r"@font-face \{ font-family: 'kpeace Korean';[^}]*url\(data:font/woff2;base64,([A-Za-z0-9+/=]+)\)"
+)
+
+
+def test_every_hangul_character_is_in_the_embedded_font(handouts):
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    korean = 0
+    for path in _files(handouts):
+        html = path.read_text(encoding="utf-8")
+        hangul = set(re.findall(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]", html))
+        faces = FONT_FACE.findall(html)
+        if not hangul:
+            assert not faces, path.name  # no font where there is no Korean
+            continue
+        korean += 1
+        assert len(faces) == 1, path.name
+        cmap = TTFont(io.BytesIO(base64.b64decode(faces[0]))).getBestCmap()
+        missing = sorted(c for c in hangul if ord(c) not in cmap)
+        assert not missing, (path.name, "".join(missing))
+    assert korean >= 4  # 00, 01, 03, 05 and the fact sheet have Korean

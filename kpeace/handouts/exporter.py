@@ -32,6 +32,7 @@ from nbconvert.preprocessors import ExecutePreprocessor, Preprocessor, TagRemove
 from traitlets import Bool, Unicode, default
 
 from kpeace.handouts import markdown
+from kpeace.handouts.fonts import font_face
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -307,7 +308,11 @@ class HandoutExporter(HTMLExporter):
             rights=essay.rights,
             version=__version__,
         )
-        return super().from_notebook_node(nb, resources, **kw)
+        body, resources = super().from_notebook_node(nb, resources, **kw)
+        face = font_face(body)  # pages with Korean carry the font (no system font needed)
+        if face:
+            body = body.replace("</head>", f"<style>{face}</style>\n</head>", 1)
+        return body, resources
 
 
 class TeacherHandoutExporter(HandoutExporter):
