@@ -419,7 +419,8 @@ def test_every_page_fits_a_phone(handouts, browser):
 
 
 FONT_FACE = re.compile(
-    r"@font-face \{ font-family: 'kpeace Korean';[^}]*url\(data:font/woff2;base64,([A-Za-z0-9+/=]+)\)"
+    r"@font-face \{ font-family: 'kpeace Korean';[^}]*"
+    r"url\(data:font/woff2;base64,([A-Za-z0-9+/=]+)\)"
 )
 
 
