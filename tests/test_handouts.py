@@ -444,3 +444,25 @@ def test_every_hangul_character_is_in_the_embedded_font(handouts):
         missing = sorted(c for c in hangul if ord(c) not in cmap)
         assert not missing, (path.name, "".join(missing))
     assert korean >= 4  # 00, 01, 03, 05 and the fact sheet have Korean
+
+
+VNU = Path(os.environ.get("KPEACE_VNU", ROOT / ".venv/npm/node_modules/vnu-jar/build/dist/vnu.jar"))
+
+
+def test_every_page_is_valid_html(handouts):
+    assert VNU.is_file(), f"the W3C Nu HTML checker is missing at {VNU}: run tests/setup.sh"
+    pages = _files(handouts)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", "--errors-only", *map(str, pages)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr)["messages"]
+    errors = [
+        (Path(m.get("url", "")).name, m.get("message", "")[:120])
+        for m in messages
+        if m.get("type") != "info"
+    ]
+    assert not errors, errors[:10]
+    assert result.returncode == 0 and len(pages) == 2 * len(NOTEBOOKS) + 3

@@ -33,6 +33,7 @@ from traitlets import Bool, Unicode, default
 
 from kpeace.handouts import markdown
 from kpeace.handouts.fonts import font_face
+from kpeace.handouts.validity import escape_controls, valid_css
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -141,7 +142,7 @@ class HandoutPreprocessor(Preprocessor):
         nb.metadata.pop("widgets", None)
         resources.setdefault("kpeace", {}).update(
             needs_plotly=needs,
-            plotly_inline=plotly_js() if needs and not self.shared_assets else "",
+            plotly_inline=escape_controls(plotly_js()) if needs and not self.shared_assets else "",
             plotly_src=plotly_js_name() if needs and self.shared_assets else "",
         )
         return nb, resources
@@ -223,6 +224,11 @@ class HandoutExporter(HTMLExporter):
     @default("embed_images")
     def _embed_images_default(self) -> bool:
         return True
+
+    def default_filters(self) -> Any:
+        """Yield nbconvert's filters and ``kp_valid_css`` (see :mod:`.validity`)."""
+        yield from super().default_filters()
+        yield ("kp_valid_css", valid_css)
 
     @pass_context
     def markdown2html(self, context: Any, source: str) -> str:
