@@ -466,3 +466,35 @@ def test_every_page_is_valid_html(handouts):
     ]
     assert not errors, errors[:10]
     assert result.returncode == 0 and len(pages) == 2 * len(NOTEBOOKS) + 3
+
+
+A4_CONTENT_PX = (210 - 2 * 12.7) / 25.4 * 96  # A4 less the template's 0.5 in margins: 698 px
+PRINT_WATCH = """() => { window.kpPrinted = [];
+  window.addEventListener('beforeprint', () => window.kpPrinted.push(
+    [...document.querySelectorAll('.js-plotly-plot .main-svg')]
+      .map(s => s.getBoundingClientRect().width))); }"""
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in NOTEBOOKS])
+def test_printed_figures_fit_the_page(handouts, browser, stem):
+    for edition in ("student", "teacher"):
+        path = handouts / f"{stem}.{edition}.html"
+        expected = path.read_text(encoding="utf-8").count('class="plotly-graph-div')
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(path.as_uri())
+            if expected:
+                page.wait_for_function(
+                    f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {expected}",
+                    timeout=30_000,
+                )
+            page.evaluate(PRINT_WATCH)
+            assert page.pdf(format="A4").startswith(b"%PDF")
+            printed = page.evaluate("window.kpPrinted")
+            assert len(printed) == 1, printed
+            assert len(printed[0]) >= expected
+            wide = [w for w in printed[0] if w > A4_CONTENT_PX]
+            assert not wide, (path.name, wide)
+        finally:
+            context.close()

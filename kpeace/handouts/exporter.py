@@ -310,6 +310,7 @@ class HandoutExporter(HTMLExporter):
             edition=self.edition,
             edition_label="Teacher edition" if self.teacher else "Student edition",
             css=(files("kpeace.handouts") / "handout.css").read_text(encoding="utf-8"),
+            print_js=(files("kpeace.handouts") / "print.js").read_text(encoding="utf-8"),
             attribution=essay.attribution,
             rights=essay.rights,
             version=__version__,
