@@ -383,7 +383,11 @@ def test_teacher_edition_opens_every_answer(handouts):
         student = bs4.BeautifulSoup(
             (handouts / f"{nb.stem}.student.html").read_text(encoding="utf-8"), "html.parser"
         )
-        assert not student.select("details[open]"), nb.stem
+        closed = student.select("details.kp-answer") + [
+            d for d in student.select(".jp-MarkdownCell details") if not d.get("class")
+        ]
+        assert len(closed) == len(answers), nb.stem
+        assert not any(d.has_attr("open") for d in closed), nb.stem
 
 
 def test_index_shows_every_estimated_time(handouts):
