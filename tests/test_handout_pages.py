@@ -140,3 +140,20 @@ def test_doctor_offline_check_sees_a_remote_css_import(monkeypatch):
     check = doctor._handout()
     assert not check.ok, check
     assert "1 remote references" in check.detail and "fonts.googleapis.com" in check.detail
+
+
+def test_local_images_are_embedded_inside_details(tmp_path):
+    png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+    )
+    (tmp_path / "pic.png").write_bytes(png)
+    (tmp_path.parent / "outside.png").write_bytes(png)
+    source = (
+        '<details><summary>See</summary>\n\n<img src="pic.png" alt="a dot">\n\n'
+        "![out](../outside.png)\n\n</details>"
+    )
+    soup = bs4.BeautifulSoup(render(source, teacher=False, path=str(tmp_path)), "html.parser")
+    inside, outside = soup.find("details").find_all("img")
+    assert inside["src"].startswith("data:image/png;base64,")
+    assert outside["src"] == "../outside.png"  # never read from outside the notebook's folder

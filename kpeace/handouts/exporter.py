@@ -296,8 +296,7 @@ class HandoutExporter(HTMLExporter):
             raise ValueError(f"edition must be 'student' or 'teacher', not {self.edition!r}")
         nb = copy.deepcopy(nb)
         resources = dict(resources or {})
-        name = resources.get("metadata", {}).get("name") or "notebook"
-        markdown.check_offline(nb.cells, name)
+        markdown.check_offline(nb.cells)
         self.exclude_input = not self.teacher
         self._handout.teacher = self.teacher
         self._handout.shared_assets = self.shared_assets

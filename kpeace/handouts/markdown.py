@@ -177,15 +177,13 @@ def render(
     return sanitise(str(soup))
 
 
-def check_offline(cells: list[Any], name: str) -> None:
+def check_offline(cells: list[Any]) -> None:
     """Refuse a notebook whose markdown loads anything from the internet.
 
     Parameters
     ----------
     cells : list
         The notebook's cells.
-    name : str
-        The notebook's name, for the message.
 
     Raises
     ------
@@ -200,7 +198,7 @@ def check_offline(cells: list[Any], name: str) -> None:
         if remote:
             first = cell.source.strip().splitlines()[0][:50] if cell.source.strip() else ""
             raise RemoteResourceError(
-                f"{name}: markdown cell {index} ({first!r}) loads {remote[0]} from the internet; "
+                f"markdown cell {index} ({first!r}) loads {remote[0]} from the internet; "
                 "a handout must work offline: save the file beside the notebook and use a "
                 "relative path, or remove it"
             )
