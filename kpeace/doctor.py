@@ -167,10 +167,9 @@ def _notebooks() -> Check:
 
 
 def _handout() -> Check:
-    import re
-
     from kpeace._paths import notebooks_root
     from kpeace.handouts.build import build
+    from kpeace.handouts.markdown import remote_resources
 
     try:
         first = sorted(notebooks_root().glob("[0-9][0-9]_*.ipynb"))[0]
@@ -186,10 +185,13 @@ def _handout() -> Check:
                 "run the notebook in JupyterLab to see the error; reinstall kpeace",
             )
         html = (Path(tmp) / f"{first.stem}.student.html").read_text(encoding="utf-8")
-    remote = re.findall(r"""<(?:script|link|img)[^>]+(?:src|href)=["']?https?://""", html)
+    remote = remote_resources(html)  # tags and CSS (url(), @import) alike
     if remote:
         return Check(
-            "offline handout", False, f"{len(remote)} remote references", "reinstall kpeace"
+            "offline handout",
+            False,
+            f"{len(remote)} remote references, e.g. {remote[0][:80]}",
+            "reinstall kpeace",
         )
     return Check(
         "offline handout", True, f"built {first.stem} without the network ({len(html) // 1000} kB)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -9,19 +10,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import bs4
 import nbformat
 import pytest
 from playwright.sync_api import sync_playwright
 
 from kpeace.cli import main
 from kpeace.handouts.build import build
+from kpeace.handouts.markdown import remote_resources
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(os.environ.get("KPEACE_AXE", ROOT / ".venv/npm/node_modules/axe-core/axe.min.js"))
 PLOTLY_BANNER = re.compile(r"\* plotly\.js v\d")
-REMOTE = re.compile(r"""<(?:script|link|img|iframe|source)[^>]+(?:src|href)=["']?https?://""", re.I)
 PLACEHOLDERS = ("Loading widget", "VBox(", "HBox(", "FigureWidget(", "Error displaying widget")
 
 
@@ -57,7 +59,7 @@ def test_every_notebook_and_edition_is_built(handouts):
 def test_self_contained_offline_markup(handouts):
     for path in _files(handouts):
         html = path.read_text(encoding="utf-8")
-        assert not REMOTE.findall(html), path.name
+        assert remote_resources(html) == [], path.name
         # plotly.js itself names a map-icon CDN it would use only for map traces: skip it
         markup = re.sub(r"<script>[^<]*\* plotly\.js v.*?</script>", "", html, flags=re.S)
         for cdn in ("cdnjs", "unpkg.com", "jsdelivr", "cdn.plot.ly", "require.min.js"):
@@ -266,14 +268,15 @@ def test_unwritable_output_folder_gives_a_message(tmp_path, capsys):
     assert "is a file, not a folder" in capsys.readouterr().err
 
 
-def test_nbconvert_entry_point(tmp_path):
+@pytest.mark.parametrize("exporter", ["kpeace_handout", "kpeace_handout_teacher"])
+def test_nbconvert_entry_point(tmp_path, exporter):
     result = subprocess.run(
         [
             sys.executable,
             "-m",
             "nbconvert",
             "--to",
-            "kpeace_handout",
+            exporter,
             "--execute",
             "--output-dir",
             str(tmp_path),
@@ -286,5 +289,216 @@ def test_nbconvert_entry_point(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     html = next(tmp_path.glob("*.html")).read_text(encoding="utf-8")
     assert 'content="kpeace handouts"' in html
-    assert not REMOTE.findall(html)
-    assert "application/vnd.jupyter.widget-view" not in html and "<details" in html
+    assert remote_resources(html) == []
+    assert "application/vnd.jupyter.widget-view" not in html
+    soup = bs4.BeautifulSoup(html, "html.parser")
+    teacher = exporter.endswith("teacher")
+    assert soup.find("meta", attrs={"name": "kpeace-edition"})["content"] == (
+        "teacher" if teacher else "student"
+    )
+    assert bool(soup.select(".celltag_teacher")) is teacher
+    assert bool(soup.select("pre, .highlight")) is teacher
+    answers = soup.select("details.kp-answer") + [
+        d for d in soup.select(".jp-MarkdownCell details") if not d.get("class")
+    ]
+    assert len(answers) >= 5
+    assert all(d.has_attr("open") is teacher for d in answers)
+    assert soup.select("details.kp-details")  # the static explorers' cards, behind details
+
+
+DETAILS = """() => [...document.querySelectorAll('details')].map(d => ({
+  cls: d.className, open: d.open,
+  content: [...d.childNodes].filter(n => n.nodeName !== 'SUMMARY')
+      .map(n => n.textContent).join('').trim().length}))"""
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in NOTEBOOKS])
+@pytest.mark.parametrize("edition", ["student", "teacher"])
+def test_every_details_box_holds_its_answer(handouts, browser, stem, edition):
+    context, page, _, _ = _open(browser, handouts / f"{stem}.{edition}.html")
+    try:
+        boxes = page.evaluate(DETAILS)
+        assert boxes, "no <details> at all"
+        empty = [b for b in boxes if not b["content"]]
+        assert not empty, f"{len(empty)} of {len(boxes)} boxes hold nothing but their summary"
+        answers = page.locator("details:not([class]), details.kp-answer")
+        assert answers.count() >= 5  # the README promises five self-checks per notebook
+        for i in range(answers.count()):
+            box = answers.nth(i)
+            hidden = box.locator(":scope > :not(summary)")
+            assert hidden.count(), box.inner_html()[:200]
+            if edition == "teacher":
+                assert box.evaluate("d => d.open"), box.inner_html()[:200]
+                assert hidden.first.evaluate("el => el.checkVisibility()")
+                continue
+            assert not box.evaluate("d => d.open")
+            assert not any(
+                hidden.nth(j).evaluate("el => el.checkVisibility()") for j in range(hidden.count())
+            ), box.inner_html()[:200]
+            box.locator(":scope > summary").click()
+            assert hidden.first.evaluate("el => el.checkVisibility()")
+    finally:
+        context.close()
+
+
+CARD_TITLES = {  # the explorers' lines above their cards (kpeace.widgets.explorers)
+    "Events by era, with sources",
+    "The arrows, issue by issue",
+    "Each step in detail",
+    "Each forum compared",
+    "The essay and the record",
+    "Each forecast and the later record",
+}
+
+
+def test_static_explorer_cards_sit_inside_details(handouts):
+    explorers = 0
+    for nb in NOTEBOOKS:
+        html = (handouts / f"{nb.stem}.student.html").read_text(encoding="utf-8")
+        soup = bs4.BeautifulSoup(html, "html.parser")
+        for figure in soup.select("figure.kp-figure"):
+            after = [s for s in figure.find_next_siblings() if s.name]
+            if not after or after[0].get_text() not in CARD_TITLES:
+                continue  # a figure without cards
+            cards = list(
+                itertools.takewhile(
+                    lambda c: c.name == "details" and "kp-details" in c["class"], after[1:]
+                )
+            )
+            assert cards, (nb.stem, after[0].get_text(), str(after[1:2])[:200])
+            explorers += 1
+    assert explorers >= 5
+
+
+def test_teacher_edition_opens_every_answer(handouts):
+    for nb in NOTEBOOKS:
+        soup = bs4.BeautifulSoup(
+            (handouts / f"{nb.stem}.teacher.html").read_text(encoding="utf-8"), "html.parser"
+        )
+        answers = soup.select("details.kp-answer") + [
+            d for d in soup.select(".jp-MarkdownCell details") if not d.get("class")
+        ]
+        assert len(answers) >= 5, nb.stem
+        assert all(d.has_attr("open") for d in answers), nb.stem
+        student = bs4.BeautifulSoup(
+            (handouts / f"{nb.stem}.student.html").read_text(encoding="utf-8"), "html.parser"
+        )
+        closed = student.select("details.kp-answer") + [
+            d for d in student.select(".jp-MarkdownCell details") if not d.get("class")
+        ]
+        assert len(closed) == len(answers), nb.stem
+        assert not any(d.has_attr("open") for d in closed), nb.stem
+
+
+def test_index_shows_every_estimated_time(handouts):
+    index = bs4.BeautifulSoup((handouts / "index.html").read_text(encoding="utf-8"), "html.parser")
+    times = [p.get_text() for p in index.select("p.meta")]
+    assert len(times) == len(NOTEBOOKS)
+    assert all(re.fullmatch(r"Estimated time: \d+ minutes", t) for t in times), times
+
+
+def test_student_only_build_has_no_teacher_guide(tmp_path, capsys):
+    out = tmp_path / "students"
+    assert main(["handouts", "00", "--out", str(out), "--edition", "student", "--quiet"]) == 0
+    capsys.readouterr()
+    assert not (out / "teacher-guide.html").exists()
+    assert not list(out.glob("*.teacher.html"))
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "teacher-guide.html" not in index and "Teacher edition" not in index
+    assert 'href="00_start_here.student.html"' in index
+
+
+def test_every_page_fits_a_phone(handouts, browser):
+    widths = {}
+    for path in _files(handouts):
+        context = browser.new_context(viewport={"width": 375, "height": 800})
+        try:
+            page = context.new_page()
+            page.goto(path.as_uri())
+            widths[path.name] = page.evaluate("document.documentElement.scrollWidth")
+        finally:
+            context.close()
+    assert len(widths) == 2 * len(NOTEBOOKS) + 3
+    assert all(w <= 375 for w in widths.values()), widths
+
+
+FONT_FACE = re.compile(
+    r"@font-face \{ font-family: 'kpeace Korean';[^}]*"
+    r"url\(data:font/woff2;base64,([A-Za-z0-9+/=]+)\)"
+)
+
+
+def test_every_hangul_character_is_in_the_embedded_font(handouts):
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    korean = 0
+    for path in _files(handouts):
+        html = path.read_text(encoding="utf-8")
+        hangul = set(re.findall(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]", html))
+        faces = FONT_FACE.findall(html)
+        if not hangul:
+            assert not faces, path.name  # no font where there is no Korean
+            continue
+        korean += 1
+        assert len(faces) == 1, path.name
+        cmap = TTFont(io.BytesIO(base64.b64decode(faces[0]))).getBestCmap()
+        missing = sorted(c for c in hangul if ord(c) not in cmap)
+        assert not missing, (path.name, "".join(missing))
+    assert korean >= 4  # 00, 01, 03, 05 and the fact sheet have Korean
+
+
+VNU = Path(os.environ.get("KPEACE_VNU", ROOT / ".venv/npm/node_modules/vnu-jar/build/dist/vnu.jar"))
+
+
+def test_every_page_is_valid_html(handouts):
+    assert VNU.is_file(), f"the W3C Nu HTML checker is missing at {VNU}: run tests/setup.sh"
+    pages = _files(handouts)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", "--errors-only", *map(str, pages)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr)["messages"]
+    errors = [
+        (Path(m.get("url", "")).name, m.get("message", "")[:120])
+        for m in messages
+        if m.get("type") != "info"
+    ]
+    assert not errors, errors[:10]
+    assert result.returncode == 0 and len(pages) == 2 * len(NOTEBOOKS) + 3
+
+
+A4_CONTENT_PX = (210 - 2 * 12.7) / 25.4 * 96  # A4 less the template's 0.5 in margins: 698 px
+PRINT_WATCH = """() => { window.kpPrinted = [];
+  window.addEventListener('beforeprint', () => window.kpPrinted.push(
+    [...document.querySelectorAll('.js-plotly-plot .main-svg')]
+      .map(s => s.getBoundingClientRect().width))); }"""
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in NOTEBOOKS])
+def test_printed_figures_fit_the_page(handouts, browser, stem):
+    for edition in ("student", "teacher"):
+        path = handouts / f"{stem}.{edition}.html"
+        expected = path.read_text(encoding="utf-8").count('class="plotly-graph-div')
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(path.as_uri())
+            if expected:
+                page.wait_for_function(
+                    f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {expected}",
+                    timeout=30_000,
+                )
+            page.evaluate(PRINT_WATCH)
+            assert page.pdf(format="A4").startswith(b"%PDF")
+            printed = page.evaluate("window.kpPrinted")
+            assert len(printed) == 1, printed
+            assert len(printed[0]) >= expected
+            wide = [w for w in printed[0] if w > A4_CONTENT_PX]
+            assert not wide, (path.name, wide)
+        finally:
+            context.close()

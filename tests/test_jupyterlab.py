@@ -156,6 +156,21 @@ def test_notebook_in_jupyterlab(server, browser, path):
         assert stderr.count() == 0, stderr.first.inner_text()[:500]
         assert page.locator(".jupyter-widgets").count() > 0
 
+        # the markdown answers: inside their box, hidden until it is opened
+        boxes = page.locator(".jp-MarkdownCell .jp-RenderedMarkdown details")
+        assert boxes.count() >= 5
+        for i in range(boxes.count()):
+            box = boxes.nth(i)
+            assert not box.evaluate("d => d.open")
+            answer = box.locator(":scope > :not(summary)")
+            assert answer.count() and answer.first.text_content().strip(), box.inner_html()[:200]
+        first = boxes.first
+        first.scroll_into_view_if_needed()
+        answer = first.locator(":scope > :not(summary)").first
+        assert not answer.evaluate("el => el.checkVisibility()")
+        first.locator(":scope > summary").click()
+        assert answer.evaluate("el => el.checkVisibility()")
+
         # one explorer: choose a value, the figure changes
         explorers = page.locator(".jp-OutputArea-output:has(.js-plotly-plot):has(select)")
         rounds = []

@@ -23,6 +23,7 @@ from pathlib import Path
 import nbformat
 
 from kpeace.handouts.exporter import HandoutExporter, plotly_js, plotly_js_name
+from kpeace.handouts.fonts import font_face
 
 EDITIONS = ("student", "teacher")
 GUIDE = "TEACHER_GUIDE.md"
@@ -445,7 +446,8 @@ def index_page(
 
 
 STYLE = """
-body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif;
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'kpeace Korean',
+  sans-serif;
   color: #1a1a1a; max-width: 48rem; margin: 0 auto; padding: 1rem; line-height: 1.55;
   font-size: 17px; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin: .2rem 0; }
@@ -455,6 +457,8 @@ footer { border-top: 1px solid #c8c8c8; margin-top: 2rem; font-size: .9rem; }
 summary { cursor: pointer; color: #00527f; font-weight: 600; }
 a:focus-visible, summary:focus-visible { outline: 3px solid #E69F00; outline-offset: 2px; }
 .kp-scroll { overflow-x: auto; } .kp-scroll:focus-visible { outline: 3px solid #E69F00; }
+p, li, dd, h1, h2, h3 { overflow-wrap: break-word; }
+pre { overflow-x: auto; background: #f6f6f6; padding: .5rem; }
 table { border-collapse: collapse; font-size: .9rem; }
 th, td { border: 1px solid #c8c8c8; padding: .25rem .4rem; text-align: left; vertical-align: top; }
 """
@@ -481,7 +485,8 @@ def page(title: str, body: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
-        f"{GENERATOR}<title>{html.escape(title)}</title><style>{STYLE}</style></head>"
+        f"{GENERATOR}<title>{html.escape(title)}</title><style>{font_face(body)}{STYLE}</style>"
+        "</head>"
         f"<body>{body}<footer><p>{html.escape(essay.attribution)}</p>"
         f"<p>{html.escape(essay.rights)}</p><p>Made with kpeace {__version__}.</p></footer>"
         "</body></html>\n"
@@ -499,6 +504,7 @@ def _scrollable(markup: str) -> str:
         ),
         markup,
     )
+    wrapped = wrapped.replace("<pre>", '<pre tabindex="0">')  # code blocks scroll too
     return wrapped.replace("</table>", "</table></div>")
 
 

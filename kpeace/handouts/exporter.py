@@ -8,8 +8,11 @@ edition). It extends nbconvert's ``lab`` template and
 * turns plotly outputs into static divs and inlines plotly.js once (or references one shared
   file with ``shared_assets``);
 * replaces any widget output with a note instead of an empty box;
-* student edition: no code input, no cells tagged ``teacher``; teacher edition: code and teacher
-  notes shown, every answer (``details.kp-answer``) open.
+* renders each markdown cell whole (a ``<details>`` keeps the markdown inside it), sanitised
+  as JupyterLab does, and refuses a markdown cell that loads anything from the internet;
+* student edition: no code input, no cells tagged ``teacher``, every answer closed; teacher
+  edition: code and teacher notes shown, every answer (``details.kp-answer`` and every markdown
+  ``<details>``) open.
 
 Executing through ``jupyter nbconvert --execute`` sets ``KPEACE_DISPLAY=static`` for the kernel,
 so the notebook's views render their static twins.
@@ -23,9 +26,14 @@ from importlib.resources import files
 from typing import Any
 
 import nbformat
+from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import ExecutePreprocessor, Preprocessor, TagRemovePreprocessor
 from traitlets import Bool, Unicode, default
+
+from kpeace.handouts import markdown
+from kpeace.handouts.fonts import font_face
+from kpeace.handouts.validity import escape_controls, valid_css
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -98,6 +106,9 @@ class HandoutPreprocessor(Preprocessor):
     """Make outputs kernel-free: plotly → static div, widgets → note, no remote scripts."""
 
     teacher = Bool(False, help="Open every answer (teacher edition).").tag(config=True)
+    shared_assets = Bool(False, help="Reference a shared plotly.js instead of inlining it.").tag(
+        config=True
+    )
 
     def preprocess(self, nb: nbformat.NotebookNode, resources: dict[str, Any]) -> tuple:
         """Convert every output, and record whether plotly.js is needed.
@@ -107,7 +118,8 @@ class HandoutPreprocessor(Preprocessor):
         nb : nbformat.NotebookNode
             The (executed) notebook.
         resources : dict
-            nbconvert resources; ``resources["kpeace"]["needs_plotly"]`` is set.
+            nbconvert resources; ``resources["kpeace"]`` gets ``needs_plotly`` and the
+            plotly.js to inline (``plotly_inline``) or reference (``plotly_src``).
 
         Returns
         -------
@@ -128,7 +140,11 @@ class HandoutPreprocessor(Preprocessor):
                 kept.append(output)
             cell.outputs = kept
         nb.metadata.pop("widgets", None)
-        resources.setdefault("kpeace", {})["needs_plotly"] = needs
+        resources.setdefault("kpeace", {}).update(
+            needs_plotly=needs,
+            plotly_inline=escape_controls(plotly_js()) if needs and not self.shared_assets else "",
+            plotly_src=plotly_js_name() if needs and self.shared_assets else "",
+        )
         return nb, resources
 
     def _convert(self, output: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
@@ -209,9 +225,43 @@ class HandoutExporter(HTMLExporter):
     def _embed_images_default(self) -> bool:
         return True
 
+    def default_filters(self) -> Any:
+        """Yield nbconvert's filters and ``kp_valid_css`` (see :mod:`.validity`)."""
+        yield from super().default_filters()
+        yield ("kp_valid_css", valid_css)
+
+    @pass_context
+    def markdown2html(self, context: Any, source: str) -> str:
+        """Render a markdown cell whole, offline and sanitised (see :mod:`.markdown`).
+
+        Parameters
+        ----------
+        context : jinja2 context
+            The template context (the cell, the resources).
+        source : str
+            The cell's markdown.
+
+        Returns
+        -------
+        str
+            HTML.
+        """
+        cell = context.get("cell", {})
+        return markdown.render(
+            source,
+            teacher=self.teacher,
+            path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+            attachments=cell.get("attachments", {}),
+            anchor_link_text=self.anchor_link_text,
+            exclude_anchor_links=self.exclude_anchor_links,
+            **self.lexer_options,
+        )
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        # registered last: runs after ``--execute`` (nbconvert's chain), on the outputs it made
         self._handout = HandoutPreprocessor(parent=self)
+        self.register_preprocessor(self._handout, enabled=True)
         self._teacher_cells = TagRemovePreprocessor(parent=self, remove_cell_tags={"teacher"})
 
     @property
@@ -246,26 +296,29 @@ class HandoutExporter(HTMLExporter):
             raise ValueError(f"edition must be 'student' or 'teacher', not {self.edition!r}")
         nb = copy.deepcopy(nb)
         resources = dict(resources or {})
+        markdown.check_offline(nb.cells)
         self.exclude_input = not self.teacher
         self._handout.teacher = self.teacher
+        self._handout.shared_assets = self.shared_assets
         if not self.teacher:
             self._teacher_cells.enabled = True
             nb, resources = self._teacher_cells.preprocess(nb, resources)
-        nb, resources = self._handout.preprocess(nb, resources)
         essay = data.essay()
         info = resources.setdefault("kpeace", {})
-        needs = info.get("needs_plotly", False)
         info.update(
             edition=self.edition,
             edition_label="Teacher edition" if self.teacher else "Student edition",
             css=(files("kpeace.handouts") / "handout.css").read_text(encoding="utf-8"),
-            plotly_inline=plotly_js() if needs and not self.shared_assets else "",
-            plotly_src=plotly_js_name() if needs and self.shared_assets else "",
+            print_js=(files("kpeace.handouts") / "print.js").read_text(encoding="utf-8"),
             attribution=essay.attribution,
             rights=essay.rights,
             version=__version__,
         )
-        return super().from_notebook_node(nb, resources, **kw)
+        body, resources = super().from_notebook_node(nb, resources, **kw)
+        face = font_face(body)  # pages with Korean carry the font (no system font needed)
+        if face:
+            body = body.replace("</head>", f"<style>{face}</style>\n</head>", 1)
+        return body, resources
 
 
 class TeacherHandoutExporter(HandoutExporter):
