@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,24 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 SOURCE = DATA / "source" / "snyder-2007-us-strategy-peace-framework.txt"
 FACT_SHEET = DATA / "fact_sheet.md"
+
+
+NUMBER_WORDS = {
+    word: n
+    for n, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+
+
+@pytest.fixture(scope="session")
+def promised_tables() -> int:
+    """How many tables the README's data dictionary promises ("Eighteen tables, plus ...")."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"^(\w+) tables, plus", text, re.M)
+    assert found, "the README's data dictionary does not say how many tables there are"
+    return NUMBER_WORDS[found.group(1).lower()]
 
 
 @pytest.fixture(scope="session")

@@ -284,3 +284,19 @@ def test_steps_arrowheads_touch_their_target_in_chromium(browser, tmp_path, widt
         # The head's nearest point lies on the node's circle (outline included), within 2 px.
         assert tip["r"] > 10
         assert tip["r"] - 1 <= tip["tip"] <= tip["r"] + 2.5, (width, start, end, tip)
+
+
+def test_timeline_after_the_essay_frames_its_own_years():
+    events = kpeace.load("events")
+    essay = figures.timeline.ESSAY_DATE
+    fig = figures.timeline_figure(events, show="After the essay")
+    start, end = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
+    assert essay - pd.DateOffset(years=1) <= start < essay
+    assert end >= events["date"].max()
+    menu = next(
+        m for m in fig.layout.updatemenus if "After the essay" in [b.label for b in m.buttons]
+    )
+    framed = {b.label: [pd.Timestamp(x) for x in b.args[1]["xaxis.range"]] for b in menu.buttons}
+    assert framed["After the essay"][0] == start
+    assert framed["All events"][0] < pd.Timestamp("1946-01-01")
+    assert framed["Before the essay"][1] < essay + pd.DateOffset(years=2)

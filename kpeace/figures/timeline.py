@@ -187,7 +187,15 @@ def timeline_figure(events: pd.DataFrame, *, show: str = "All events") -> go.Fig
         frame["date"].min() - pd.DateOffset(years=2),
         frame["date"].max() + pd.DateOffset(years=2),
     ]
-    fig.update_xaxes(range=full, showgrid=False, type="date", nticks=6, tickformat="%Y")
+    # Each "Show" choice also frames its own years, so the events after the essay are not
+    # squeezed into the last fifth of a 1945–2024 axis.
+    frames = {
+        "All events": full,
+        "Mentioned in the essay": full,
+        "After the essay": [ESSAY_DATE - pd.DateOffset(months=10), full[1]],
+        "Before the essay": [full[0], ESSAY_DATE + pd.DateOffset(years=1)],
+    }
+    fig.update_xaxes(range=frames[show], showgrid=False, type="date", nticks=6, tickformat="%Y")
     era_labels = ["All years", *spans]
     era_args = [[{}, {"xaxis.range": full}]] + [
         [{}, {"xaxis.range": [start, end]}] for start, end in spans.values()
@@ -199,9 +207,9 @@ def timeline_figure(events: pd.DataFrame, *, show: str = "All events") -> go.Fig
                     groups, None if chosen is None else {*chosen, "The essay itself"}
                 )
             },
-            {},
+            {"xaxis.range": frames[label]},
         ]
-        for chosen in SHOW.values()
+        for label, chosen in SHOW.items()
     ]
     place_menus(
         fig,
