@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
+import sysconfig
+import venv
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +40,86 @@ def promised_tables() -> int:
     found = re.search(r"^(\w+) tables, plus", text, re.M)
     assert found, "the README's data dictionary does not say how many tables there are"
     return NUMBER_WORDS[found.group(1).lower()]
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's chromium (tests/setup.sh installs it); never a download
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian chromium driven by playwright (one per test module)."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian chromium is missing: run tests/setup.sh"
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """kpeace built as a wheel (once per test session)."""
+    out = tmp_path_factory.mktemp("dist")
+    command = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out)]
+    built = subprocess.run([*command, str(ROOT)], capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
+    wheels = list(out.glob("kpeace-*.whl"))
+    assert len(wheels) == 1
+    return wheels[0]
+
+
+@dataclass(frozen=True)
+class InstalledWheel:
+    """A venv holding only the wheel (non-editable), and the environment to run it in."""
+
+    env_dir: Path
+    python: Path
+    env: dict[str, str]
+
+    def run(self, args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+        """Run the venv's python with ``args`` in ``cwd`` (outside the checkout)."""
+        return subprocess.run(
+            [str(self.python), *args], cwd=cwd, env=self.env, capture_output=True, text=True
+        )
+
+
+@pytest.fixture(scope="session")
+def installed_wheel(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> InstalledWheel:
+    """The wheel installed ``--no-deps`` in a fresh venv that borrows pandas and friends.
+
+    The borrowed site folders come through a ``.pth`` line, which does not run the test
+    environment's own ``.pth`` files, so its editable kpeace stays invisible.
+    ``KPEACE_REQUIRE_PACKAGED_DATA=1``: a wheel without its data fails instead of falling back.
+    """
+    env_dir = tmp_path_factory.mktemp("wheel") / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    borrowed = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    Path(site, "borrowed_deps.pth").write_text("\n".join(sorted(borrowed)) + "\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KPEACE_", "PYTHON"))}
+    env["KPEACE_REQUIRE_PACKAGED_DATA"] = "1"
+    return InstalledWheel(env_dir=env_dir, python=python, env=env)
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,7 @@ import os
 import re
 import subprocess
 import sys
-import sysconfig
 import threading
-import venv
 import zipfile
 from pathlib import Path
 
@@ -163,60 +161,19 @@ def test_lab_starts_jupyterlab_with_classroom_settings(tmp_path, monkeypatch, ca
 # --- the notebooks inside the wheel --------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    command = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out)]
-    built = subprocess.run([*command, str(ROOT)], capture_output=True, text=True)
-    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
-    wheels = list(out.glob("kpeace-*.whl"))
-    assert len(wheels) == 1
-    return wheels[0]
-
-
-def test_the_wheel_carries_the_notebooks_and_copies_them(wheel, tmp_path):
+def test_the_wheel_carries_the_notebooks_and_copies_them(wheel, installed_wheel, tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {f"kpeace/package_notebooks/{p.name}" for p in SERIES}
     assert len(shipped) == 6 and shipped <= names, shipped - names
     assert "kpeace/package_notebooks/TEACHER_GUIDE.md" in names
 
-    env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
-    python = env_dir / "bin" / "python"
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
-        check=True,
-        capture_output=True,
-    )
-    site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    borrowed = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
-    Path(site, "borrowed_deps.pth").write_text("\n".join(sorted(borrowed)) + "\n", encoding="utf-8")
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KPEACE_", "PYTHON"))}
-    env["KPEACE_REQUIRE_PACKAGED_DATA"] = "1"
-    result = subprocess.run(
-        [str(python), "-m", "kpeace.cli", "notebooks", "course"],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    env_dir, elsewhere = installed_wheel.env_dir, tmp_path
+    result = installed_wheel.run(["-m", "kpeace.cli", "notebooks", "course"], cwd=elsewhere)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("added") == len(SERIES)
     for path in SERIES:
         assert (elsewhere / "course" / path.name).read_bytes() == path.read_bytes(), path.name
-    where = subprocess.run(
-        [str(python), "-c", "from kpeace._paths import notebooks_root; print(notebooks_root())"],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
+    where = installed_wheel.run(
+        ["-c", "from kpeace._paths import notebooks_root; print(notebooks_root())"], cwd=elsewhere
     ).stdout.strip()
     assert where.startswith(str(env_dir)) and where.endswith("package_notebooks")

@@ -214,8 +214,6 @@ def test_steps_arrows_end_on_their_target_edge():
         assert arrow.startstandoff == pytest.approx(radius, abs=0.5), (start, end)
 
 
-CHROMIUM = "/usr/bin/chromium"
-
 # For each arrow: the point of its head nearest the target node's centre, and that node's
 # centre and radius, all in screen pixels.
 ARROW_TIPS = """([edges, nodeTrace]) => {
@@ -238,26 +236,6 @@ ARROW_TIPS = """([edges, nodeTrace]) => {
     return {tip: best, r: n.r};
   });
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.slow

@@ -13,7 +13,6 @@ from pathlib import Path
 import bs4
 import nbformat
 import pytest
-from playwright.sync_api import sync_playwright
 
 from kpeace.cli import main
 from kpeace.handouts.build import build
@@ -21,7 +20,6 @@ from kpeace.handouts.markdown import remote_resources
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-CHROMIUM = "/usr/bin/chromium"
 AXE = Path(os.environ.get("KPEACE_AXE", ROOT / ".venv/npm/node_modules/axe-core/axe.min.js"))
 PLOTLY_BANNER = re.compile(r"\* plotly\.js v\d")
 PLACEHOLDERS = ("Loading widget", "VBox(", "HBox(", "FigureWidget(", "Error displaying widget")
@@ -113,25 +111,6 @@ def test_index_lists_every_handout(handouts):
 
 
 # --- in the browser ------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "Debian chromium is missing: run tests/setup.sh"
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
-        yield chromium
-        chromium.close()
 
 
 def _open(browser, path: Path):
@@ -502,3 +481,15 @@ def test_printed_figures_fit_the_page(handouts, browser, stem):
             assert not wide, (path.name, wide)
         finally:
             context.close()
+
+
+def test_the_vendored_font_covers_every_hangul_character_of_the_course():
+    from fontTools.ttLib import TTFont
+
+    from kpeace.handouts.fonts import refresh
+
+    course = refresh.course_hangul()
+    assert len(course) > 100, "the course's Korean text was not found"
+    cmap = TTFont(str(refresh.OUTPUT)).getBestCmap()
+    missing = "".join(sorted(c for c in course if ord(c) not in cmap))
+    assert not missing, f"run `python -m kpeace.handouts.fonts.refresh`: {missing} not in the font"
