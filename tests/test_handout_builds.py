@@ -253,3 +253,44 @@ def test_ctrl_c_stops_the_kernels_and_every_pending_write(tmp_path):
     names = set(_state(out))
     assert {f"{nb.stem}.{e}.html" for nb in NOTEBOOKS for e in ("student", "teacher")} <= names
     assert not [n for n in names if n.endswith(".tmp")]
+
+
+def _tiny(path: Path, title: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(f"# {title}\n\n**Estimated time:** 10 minutes"),
+        nbformat.v4.new_code_cell("1 + 1"),
+    ]
+    nbformat.write(nb, path)
+    return path
+
+
+def _index_titles(out: Path) -> list[str]:
+    return re.findall(r"<h2>(.*?)</h2>", (out / "index.html").read_text(encoding="utf-8"))
+
+
+def test_a_partial_rebuild_keeps_the_other_handouts_in_the_index(tmp_path):
+    first = _tiny(tmp_path / "10_first.ipynb", "First lesson")
+    second = _tiny(tmp_path / "11_second.ipynb", "Second lesson")
+    out = tmp_path / "out"
+    build([first, second], out, editions=("student",))
+    assert _index_titles(out) == ["First lesson", "Second lesson"]
+    build([second], out, editions=("teacher",))  # one notebook, the other edition
+    assert _index_titles(out) == ["First lesson", "Second lesson"]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="10_first.student.html"' in index and 'href="10_first.teacher.html"' not in index
+    assert 'href="11_second.student.html"' in index and 'href="11_second.teacher.html"' in index
+    assert "Two handouts" in index
+    (out / "10_first.student.html").unlink()  # a handout the teacher removed
+    build([second], out, editions=("student",))
+    assert _index_titles(out) == ["Second lesson"]
+    assert "One handout," in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_foreign_catalogue_is_left_alone(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".kpeace-handouts.json").write_text('{"mine": 1}', encoding="utf-8")
+    build([_tiny(tmp_path / "10_first.ipynb", "First lesson")], out, editions=("student",))
+    assert (out / ".kpeace-handouts.json").read_text(encoding="utf-8") == '{"mine": 1}'
+    assert _index_titles(out) == ["First lesson"]

@@ -142,7 +142,7 @@ def timeline_figure(events: pd.DataFrame, *, show: str = "All events") -> go.Fig
         yref="paper",
         text="Essay, June 2007",
         showarrow=False,
-        xanchor="right",
+        xanchor="left",
         yanchor="bottom",
         font={"size": 11},
     )

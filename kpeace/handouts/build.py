@@ -1,13 +1,16 @@
 """Build the handouts: execute each notebook once (static mode), export both editions, index.
 
 Only files this module owns are written inside the output folder (handouts, ``index.html``, the
-shared plotly.js); nothing there is ever deleted, and a file of the same name that kpeace did not
+fact sheet and teacher guide pages, the shared plotly.js, and ``.kpeace-handouts.json``, which
+remembers what the index lists so that rebuilding one notebook keeps the others listed);
+nothing there is ever deleted, and a file of the same name that kpeace did not
 write is left alone and reported.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import secrets
@@ -27,6 +30,7 @@ from kpeace.handouts.fonts import font_face
 
 EDITIONS = ("student", "teacher")
 GUIDE = "TEACHER_GUIDE.md"
+CATALOGUE = ".kpeace-handouts.json"  # what the index lists, kept across partial rebuilds
 GENERATOR = '<meta name="generator" content="kpeace handouts">'
 GENERATOR_CONTENT = "kpeace handouts"
 
@@ -308,6 +312,12 @@ def _write(path: Path, text: str, result: BuildResult, stop: Stop | None = None)
     if not _owned(path):
         result.skipped.append(path)
         return
+    _replace(path, text)
+    result.files.append(path)
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write ``text`` whole: to a temporary name in the same folder, then rename it."""
     payload = text.encode("utf-8")
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
@@ -319,7 +329,6 @@ def _write(path: Path, text: str, result: BuildResult, stop: Stop | None = None)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    result.files.append(path)
 
 
 def build_one(
@@ -429,9 +438,10 @@ def index_page(
     body = (
         f"<header><h1>A course on “{html.escape(essay.title)}”</h1>"
         f"<p>{html.escape(essay.author)}, {html.escape(essay.series)} "
-        f"({html.escape(essay.publisher)}), 6 June 2007. Six handouts, in order. Each works "
-        "offline in any browser: the menus above the figures change them, and answers are "
-        "behind “Show the answer”. Every fact from outside the essay comes from the "
+        f"({html.escape(essay.publisher)}), 6 June 2007. {_count(len(items))}, in order. Each "
+        "works offline in any browser: the menus above the figures change them, and answers "
+        "are behind “Check your answer” and “Show the answer”. Every fact from outside the "
+        "essay comes from the "
         '<a href="fact-sheet.html">course fact sheet</a>, with its sources.</p>'
         + (
             '<p>For teachers: the <a href="teacher-guide.html">teacher guide</a> (lesson plans, '
@@ -443,6 +453,67 @@ def index_page(
         f'<main><ol class="kp-index">{"".join(items)}</ol></main>'
     )
     return page(f"kpeace handouts: {essay.title}", body)
+
+
+def _count(n: int) -> str:
+    words = "No One Two Three Four Five Six Seven Eight Nine Ten".split()
+    return f"{words[n] if n < len(words) else n} handout{'' if n == 1 else 's'}"
+
+
+def _catalogue(out: Path, results: Sequence[BuildResult]) -> list[BuildResult]:
+    """Return every notebook the index lists: this run's and earlier runs' still in ``out``.
+
+    A partial rebuild (``kpeace handouts 01``) must not drop the other handouts from the index,
+    so what each index lists is kept in ``CATALOGUE`` beside it. An entry is kept only while one
+    of its handouts, written by kpeace, is still in the folder. A catalogue that is not
+    kpeace's (or not readable) is ignored and left alone.
+    """
+    path = out / CATALOGUE
+    earlier: list[dict] = []
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(stored, dict) and isinstance(stored.get("kpeace_handouts"), list):
+            earlier = [e for e in stored["kpeace_handouts"] if isinstance(e, dict)]
+    except (OSError, ValueError):
+        pass
+    infos = {r.info.stem: r.info for r in results if r.info is not None}
+    for entry in earlier:
+        try:
+            info = NotebookInfo(
+                stem=str(entry["stem"]),
+                title=str(entry["title"]),
+                minutes=int(entry["minutes"]) if entry.get("minutes") else None,
+                objectives=[str(o) for o in entry.get("objectives", [])],
+            )
+        except (KeyError, TypeError, ValueError):
+            continue
+        infos.setdefault(info.stem, info)
+    listed = {}
+    for stem, info in infos.items():
+        files = [out / f"{stem}.{e}.html" for e in EDITIONS]
+        files = [f for f in files if f.is_file() and generated_by_kpeace(f)]
+        if files:
+            listed[stem] = BuildResult(notebook=out / stem, info=info, files=files)
+    kept = [listed[stem] for stem in sorted(listed)]
+    entries = [
+        {k: getattr(r.info, k) for k in ("stem", "title", "minutes", "objectives")}
+        for r in kept
+        if r.info is not None
+    ]
+    if not path.exists() or _is_ours(path):
+        _replace(path, json.dumps({"kpeace_handouts": entries}, ensure_ascii=False, indent=1))
+    return kept
+
+
+def _owned_file(path: Path) -> bool:
+    return path.is_file() and _owned(path)
+
+
+def _is_ours(path: Path) -> bool:
+    try:
+        return "kpeace_handouts" in json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        return False
 
 
 STYLE = """
@@ -599,5 +670,7 @@ def build(
     if with_guide:
         text = guide.read_text(encoding="utf-8")
         _write(out / "teacher-guide.html", markdown_page("Teacher guide", text), extra)
-    _write(out / "index.html", index_page(ordered, editions, with_guide=with_guide), extra)
+    with_guide = with_guide or _owned_file(out / "teacher-guide.html")
+    listed = _catalogue(out, ordered)
+    _write(out / "index.html", index_page(listed, EDITIONS, with_guide=with_guide), extra)
     return ordered, extra
