@@ -741,4 +741,12 @@ BREAKS: tuple[Break, ...] = (
         tests=("tests/test_figures.py", "-k", "frames_its_own"),
         description="the after-the-essay timeline keeps the 1945–2024 axis",
     ),
+    Break(
+        id="notebook-cites-a-missing-row",
+        file="notebooks/01_armistice.ipynb",
+        old="§8 rows B18 and B19)",
+        new="§8 rows B18 and B99)",
+        tests=("tests/test_content.py", "-k", "row_references"),
+        description="a notebook cites a fact-sheet row that does not exist",
+    ),
 )
