@@ -95,7 +95,7 @@ def test_handouts_default_folder_summary_and_progress(tmp_path, monkeypatch, cap
     out = Path("handouts")
     written = [out / "00_start_here.student.html", out / "fact-sheet.html", out / "index.html"]
     assert sorted(p.name for p in (tmp_path / "handouts").iterdir()) == sorted(
-        p.name for p in written
+        [".kpeace-handouts.json", *(p.name for p in written)]  # what the index lists
     )
     lines = captured.out.splitlines()
     assert lines[:-1] == [f"  {p}  ({_size(p.stat().st_size)})" for p in written]
