@@ -1,0 +1,153 @@
+"""Fair hindsight (notebook 05): the ``checks`` table and what it may say."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+import kpeace
+
+ESSAY_DATE = pd.Timestamp("2007-06-06")
+ESSAY_QUOTE = re.compile(r"“([^”]+)” \(¶(\d+)\)")
+RECORD_QUOTE = re.compile(r'"([^"]+)"')
+ROW_REFERENCE = re.compile(r"§(\d+) rows? ((?:[AB]?\d+(?:, | and )?)+)")
+
+
+def _fact_sheet_rows(text: str) -> dict[int, set[str]]:
+    """Row ids of each numbered section of the fact sheet (``| 14 |``, ``| B3 |``)."""
+    rows: dict[int, set[str]] = {}
+    section = 0
+    for line in text.splitlines():
+        heading = re.match(r"^## (\d+)\.", line)
+        section = int(heading.group(1)) if heading else section
+        row = re.match(r"^\| ([AB]?\d+) \|", line)
+        if row:
+            rows.setdefault(section, set()).add(row.group(1))
+    return rows
+
+
+def _expand(ids: str) -> list[str]:
+    return [part for part in re.split(r",\s*|\s+and\s+", ids.strip()) if part]
+
+
+#: Record items notebook 05's "What could be known in June 2007" must be able to use
+#: (fact sheet §8 rows B23, B26, B28, B31: Banco Delta Asia, OPCON/CFC, the working group, the
+#: missed 60-day deadline), by their ``events.record_row``.
+KNOWN_IN_2007 = {"B23", "B26", "B28", "B31"}
+#: Later record items the issue names as bearing on the forecasts (``events.record_row``).
+AFTER_2007 = {
+    "A6",  # 2008 delisting
+    "A7",  # last Six-Party session
+    "36",  # DPRK quits the talks
+    "A10",  # nuclear tests 2009-2017 ...
+    "A27",
+    "A12",  # ... and sanctions resolutions
+    "A29",
+    "A13",  # Cheonan
+    "A18",  # Yeonpyeong
+    "38",  # the 2018 texts
+    "39",
+    "40",
+    "A34",  # liaison office demolished
+    "A36",  # 2021 end-of-war proposal
+    "A37",  # 2022 nuclear forces law
+    "A41",  # "two hostile states"
+    "A43",  # Russia-DPRK treaty
+    "A30",  # UNC revitalisation
+    "A44",
+}
+
+
+@pytest.fixture(scope="module")
+def checks() -> pd.DataFrame:
+    table = kpeace.load("checks")
+    assert len(table)
+    return table
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return kpeace.load("events").set_index("event_id")
+
+
+def test_every_forecast_is_checked(checks):
+    claims = kpeace.load("claims")
+    forecasts = set(claims.loc[claims["kind"] == "forecast", "claim_id"])
+    assert len(forecasts) == 10  # the independent coding's count
+    assert set(checks.loc[checks["kind"] == "forecast", "claim_id"]) == forecasts
+
+
+def test_premises_the_issue_names_are_checked(checks):
+    claims = kpeace.load("claims").set_index("claim_id")
+    premises = checks[checks["kind"] == "premise"]
+    assert {"C03", "C09", "C11", "C19"} <= set(premises["claim_id"])
+    assert (claims.loc[list(premises["claim_id"]), "kind"] != "forecast").all()
+
+
+def test_known_and_after_sit_on_their_side_of_the_essay(checks, events):
+    for row in checks.itertuples():
+        assert row.known_by_2007 and row.after_2007, row.check_id
+        known = events.loc[list(row.known_by_2007), "date"]
+        after = events.loc[list(row.after_2007), "date"]
+        assert (known < ESSAY_DATE).all(), (row.check_id, list(known))
+        assert (after > ESSAY_DATE).all(), (row.check_id, list(after))
+
+
+def test_the_record_items_of_the_issue_are_used(checks, events):
+    rows = events["record_row"].astype(str)
+    known = {rows[e] for ids in checks["known_by_2007"] for e in ids}
+    after = {rows[e] for ids in checks["after_2007"] for e in ids}
+    assert KNOWN_IN_2007 <= known, KNOWN_IN_2007 - known
+    assert AFTER_2007 <= after, AFTER_2007 - after
+
+
+def test_c27_is_paired_with_the_council_and_the_un_command(checks, events):
+    """C27 is about the Security Council's authorization: not events 37 and 41 (issue §5)."""
+    row = checks.set_index("claim_id").loc["C27"]
+    paired = [*row["known_by_2007"], *row["after_2007"]]
+    assert not {37, 41} & set(paired)
+    for event in paired:
+        assert {"UNSC", "UNGA", "UNC"} & set(events.loc[event, "actors"]), event
+
+
+def test_hedges_and_essay_quotes_are_verbatim(checks):
+    claims = kpeace.load("claims").set_index("claim_id")
+    quoted = 0
+    for row in checks.itertuples():
+        assert row.hedge in claims.loc[row.claim_id, "quote"], row.check_id
+        for words, paragraph in ESSAY_QUOTE.findall(row.explanation):
+            assert words in kpeace.paragraph(int(paragraph)), (row.check_id, words)
+            quoted += 1
+    assert quoted >= 10
+
+
+def test_record_quotes_and_row_references_exist(checks, facts_text):
+    rows = _fact_sheet_rows(facts_text)
+    quotes = references = 0
+    for row in checks.itertuples():
+        for words in RECORD_QUOTE.findall(row.explanation):
+            assert words in facts_text, (row.check_id, words)
+            quotes += 1
+        assert "course fact sheet §" in row.explanation, row.check_id
+        for section, ids in ROW_REFERENCE.findall(row.explanation):
+            for ref in _expand(ids):
+                assert ref in rows.get(int(section), set()), (row.check_id, section, ref)
+                references += 1
+    assert quotes >= 3 and references >= 40
+
+
+@pytest.mark.parametrize(
+    ("column", "bad"),
+    [("hedge", "is certain to"), ("explanation", "“will surely dissolve UNC MAC” (¶8)")],
+)
+def test_an_altered_quote_is_caught(checks, column, bad):
+    claims = kpeace.load("claims").set_index("claim_id")
+    row = checks.iloc[0].copy()
+    row[column] = bad
+    hedge_ok = row["hedge"] in claims.loc[row["claim_id"], "quote"]
+    quotes_ok = all(
+        w in kpeace.paragraph(int(p)) for w, p in ESSAY_QUOTE.findall(row["explanation"])
+    )
+    assert not (hedge_ok and quotes_ok)
