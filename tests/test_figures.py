@@ -35,7 +35,7 @@ def _build(name: str) -> go.Figure:
         ),
         "agreements": lambda: figures.agreements_figure(load("documents"), load("events")),
         "forecast": lambda: figures.forecast_figure(
-            load("claims"), load("events"), prompts.HINDSIGHT
+            load("checks"), load("claims"), load("events")
         ),
     }[name]()
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import kpeace
+from kpeace.widgets._html import esc
 
 ESSAY_DATE = pd.Timestamp("2007-06-06")
 ESSAY_QUOTE = re.compile(r"“([^”]+)” \(¶(\d+)\)")
@@ -151,3 +152,53 @@ def test_an_altered_quote_is_caught(checks, column, bad):
         w in kpeace.paragraph(int(p)) for w, p in ESSAY_QUOTE.findall(row["explanation"])
     )
     assert not (hedge_ok and quotes_ok)
+
+
+# --- the tracker -----------------------------------------------------------------------------
+
+
+def test_tracker_figure_has_a_row_per_check_split_at_the_essay(checks):
+    from kpeace import figures
+
+    fig = figures.forecast_figure(checks, kpeace.load("claims"), kpeace.load("events"))
+    rows = [t for t in fig.data if t.hovertemplate]
+    assert len(rows) == len(checks) == 16
+    for trace, check in zip(rows, checks.itertuples(), strict=True):
+        sides = [c[2] for c in trace.customdata]
+        dates = pd.to_datetime(pd.Series(trace.x))
+        known = [s == "What could be known in June 2007" for s in sides]
+        assert sum(known) == len(check.known_by_2007), check.check_id
+        assert (dates[known] < ESSAY_DATE).all() and (
+            dates[[not k for k in known]] > ESSAY_DATE
+        ).all()
+        assert set(trace.marker.symbol) == {"circle-open", "diamond"}
+    alt = figures.alt_text(fig)
+    assert "10 forecasts and 6 premises" in alt and "Known by June 2007" in alt
+    labels = [b.label for b in fig.layout.updatemenus[0].buttons]
+    assert sum(label.startswith("Premise ") for label in labels) == 6
+
+
+@pytest.mark.parametrize("mode", ["live", "static"])
+def test_every_check_has_its_evidence_and_reading_in_both_renderings(checks, events, mode):
+    import kpeace.widgets as kw
+
+    kw.set_display_mode(mode)
+    try:
+        view = kw.forecast_tracker()
+        if mode == "live":
+            control = view.controls["Check"]
+            cards = []
+            for option in control.options[1:]:
+                control.value = option
+                cards.append(view.detail.value)
+        else:
+            html = view._repr_mimebundle_()["text/html"]
+            cards = html.split("<details")[3:]  # before, the text alternative, "All"
+    finally:
+        kw.set_display_mode(None)
+    assert len(cards) == len(checks)
+    for card, check in zip(cards, checks.itertuples(), strict=True):
+        assert "What could be known in June 2007" in card and "What came after" in card
+        for event in (*check.known_by_2007, *check.after_2007):
+            assert esc(events.loc[event, "title"]) in card, (check.check_id, event)
+        assert esc(check.verdict) in card and esc(check.explanation) in card, check.check_id
