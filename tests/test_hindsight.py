@@ -202,3 +202,38 @@ def test_every_check_has_its_evidence_and_reading_in_both_renderings(checks, eve
         for event in (*check.known_by_2007, *check.after_2007):
             assert esc(events.loc[event, "title"]) in card, (check.check_id, event)
         assert esc(check.verdict) in card and esc(check.explanation) in card, check.check_id
+
+
+# --- notebook 05 -----------------------------------------------------------------------------
+
+
+def _notebook_05():
+    from pathlib import Path
+
+    import nbformat
+
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "05_hindsight.ipynb"
+    return nbformat.read(path, as_version=4)
+
+
+def test_notebook_05_checks_premises_and_what_was_known():
+    nb = _notebook_05()
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "Only forecasts can be held" not in text
+    assert re.search(r"^## What could be known in June 2007$", text, re.M)
+    known = text[text.index("## What could be known in June 2007") :]
+    known = known[: known.index("\n## ", 5)]
+    for row in ("B23", "B26", "B28", "B31"):
+        assert row in known, row
+    assert "Judge twice" in text and "Check premises too" in text
+    assert "kw.forecast_tracker()" in "\n".join(c.source for c in nb.cells)
+
+
+def test_notebook_05_timing_adds_up_to_its_stated_time():
+    nb = _notebook_05()
+    stated = int(re.search(r"Estimated time: (\d+) minutes", nb.cells[0].source).group(1))
+    note = next(c.source for c in nb.cells if "Timing (" in c.source)
+    assert f"Timing ({stated} minutes)" in note
+    parts = note.split(":", 1)[1].split(". ", 1)[0]
+    minutes = [int(n) for n in re.findall(r"(\d+)(?: min)?(?= \(| ·|$)", parts)]
+    assert len(minutes) >= 8 and sum(minutes) == stated, minutes
