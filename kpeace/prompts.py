@@ -18,26 +18,22 @@ KIND_HINTS: dict[str, str] = {
     "back a peace regime",
 }
 
-#: Later events (``events.event_id``) that bear on each forecast (``claims.claim_id``).
-#: The pairing is a prompt for discussion, never a verdict on the forecast.
-HINDSIGHT: dict[str, tuple[int, ...]] = {
-    "C07": (38, 40, 44),
-    "C10": (34, 36, 39, 42),
-    "C15": (34, 36),
-    "C21": (35, 38, 39),
-    "C25": (40, 41, 43, 45),
-    "C26": (40, 41, 43, 45),
-    "C27": (37, 41),
-    "C29": (36, 42, 44),
-}
-
-#: The question a learner is asked about every forecast.
+#: The question a learner is asked about every forecast and premise (the ``checks`` table).
 HINDSIGHT_PROMPT = (
-    "Read the forecast, then the later events. Do they bear it out, complicate it, or not yet "
-    "test it? Which event matters most to your judgement, and what would the author say back?"
+    "Judge twice. First, with only what could be known in June 2007: was the claim a fair "
+    "reading of the evidence then? Then, with what came after: do the later events bear it out, "
+    "complicate it, or not yet test it? Keep the essay's hedge in view, name the event that "
+    "matters most to each judgement, and ask what the author would say back."
 )
 
-#: Choices a learner can record in the forecast tracker (no answer key).
+#: The first judgement: the claim as a reading of what could be known in June 2007.
+THEN_JUDGEMENTS: tuple[str, ...] = (
+    "A fair reading then",
+    "Partly fair then",
+    "Questionable even then",
+)
+
+#: The second judgement, by what came after (no answer key).
 JUDGEMENTS: tuple[str, ...] = (
     "Borne out",
     "Partly borne out",

@@ -34,9 +34,7 @@ def _build(name: str) -> go.Figure:
             load("documents"), ["UNSCR_82", "UNSCR_83", "UNSCR_84"]
         ),
         "agreements": lambda: figures.agreements_figure(load("documents"), load("events")),
-        "forecast": lambda: figures.forecast_figure(
-            load("claims"), load("events"), prompts.HINDSIGHT
-        ),
+        "forecast": lambda: figures.forecast_figure(load("checks"), load("claims"), load("events")),
     }[name]()
 
 

@@ -34,7 +34,7 @@ FIGURE_EXPLORERS = {
     "steps_explorer": ("Focus on a step", None),
     "resolutions_explorer": ("Compare", "Key words"),
     "agreements_explorer": ("Period", "With hindsight (to 2024)"),
-    "forecast_tracker": ("Forecast", None),
+    "forecast_tracker": ("Check", None),
     "forum_builder": ("Your forum", "The armistice's commands"),
 }
 
@@ -130,13 +130,16 @@ def test_essay_explorer_and_glossary():
     assert "No glossary term matches" in glossary.table.value
 
 
-def test_forecast_tracker_records_a_judgement_without_a_verdict():
+def test_forecast_tracker_records_two_judgements_without_a_verdict():
     tracker = kw.forecast_tracker()
-    tracker.controls["Forecast"].value = tracker.controls["Forecast"].options[1]
+    tracker.controls["Check"].value = tracker.controls["Check"].options[1]
+    tracker.then.value = "A fair reading then"
+    assert "in June 2007, <strong>A fair reading then" in tracker.response.value
     tracker.judgement.value = "Too early to tell"
     assert "no answer key" in tracker.response.value
-    tracker.controls["Forecast"].value = tracker.controls["Forecast"].options[2]
-    assert tracker.judgement.value is None
+    assert "since then, <strong>Too early to tell" in tracker.response.value
+    tracker.controls["Check"].value = tracker.controls["Check"].options[2]
+    assert tracker.judgement.value is None and tracker.then.value is None
 
 
 ALL_VIEWS = list(kw.INTERACTIVE_VIEWS)

@@ -18,7 +18,6 @@ from __future__ import annotations
 from kpeace.widgets._mode import display_mode, set_display_mode
 from kpeace.widgets.explorers import (
     ClaimSorter,
-    ForecastTracker,
     ForumBuilder,
     GlossaryExplorer,
     agreements_explorer,
@@ -27,7 +26,6 @@ from kpeace.widgets.explorers import (
     discrepancy,
     essay_at_a_glance,
     essay_explorer,
-    forecast_tracker,
     forum_builder,
     glossary_explorer,
     network_explorer,
@@ -39,6 +37,7 @@ from kpeace.widgets.explorers import (
     steps_explorer,
     timeline_explorer,
 )
+from kpeace.widgets.hindsight import ForecastTracker, forecast_tracker
 from kpeace.widgets.selfcheck import Feedback, Question, SelfCheck, evaluate
 from kpeace.widgets.views import ChoiceExplorer, FigureExplorer, StaticView
 

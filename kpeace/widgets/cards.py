@@ -18,7 +18,6 @@ from kpeace.widgets._html import (
     esc,
     essay_block,
     plain,
-    prompt_block,
     record_block,
 )
 
@@ -260,34 +259,6 @@ def event_list(events: pd.DataFrame) -> str:
         f"{esc(e.confidence_note if isinstance(e.confidence_note, str) else e.confidence)})"
         "</span>"
         for e in events.sort_values("date").itertuples()
-    )
-
-
-def forecast_card(claims: pd.DataFrame, events: pd.DataFrame, claim_id: str) -> str:
-    """Return a forecast, the later events our course pairs with it, and the prompt.
-
-    Parameters
-    ----------
-    claims : pandas.DataFrame
-        The ``claims`` table.
-    events : pandas.DataFrame
-        The ``events`` table.
-    claim_id : str
-        A forecast's claim id (a key of :data:`kpeace.prompts.HINDSIGHT`).
-
-    Returns
-    -------
-    str
-        HTML.
-    """
-    claim = claims.set_index("claim_id").loc[claim_id]
-    later = events[events["event_id"].isin(prompts.HINDSIGHT[claim_id])]
-    return (
-        essay_block(str(claim["quote"]), int(claim["paragraph"]))
-        + f"<p><strong>Later events to weigh</strong> "
-        f'<span style="{SMALL}">(our pairing: a prompt, not a verdict)</span></p>'
-        + record_block(event_list(later), "course fact sheet, timeline (facts.md §1)")
-        + prompt_block(esc(prompts.HINDSIGHT_PROMPT))
     )
 
 
