@@ -39,6 +39,7 @@ from kpeace.widgets.explorers import (
     steps_explorer,
     timeline_explorer,
 )
+from kpeace.widgets.perspectives import perspectives_explorer
 from kpeace.widgets.selfcheck import Feedback, Question, SelfCheck, evaluate
 from kpeace.widgets.views import ChoiceExplorer, FigureExplorer, StaticView
 
@@ -56,6 +57,7 @@ INTERACTIVE_VIEWS: tuple[str, ...] = (
     "resolutions_explorer",
     "agreements_explorer",
     "forecast_tracker",
+    "perspectives_explorer",
 )
 
 __all__ = [
@@ -82,6 +84,7 @@ __all__ = [
     "forum_builder",
     "glossary_explorer",
     "network_explorer",
+    "perspectives_explorer",
     "positions_explorer",
     "reading",
     "resolutions_explorer",
