@@ -155,3 +155,7 @@ def test_notebook_4_timing_adds_up_to_its_stated_time():
     ).groups()
     minutes = [int(m) for m in re.findall(r"(\d+)(?: min)?(?= \(|$| ·)", steps)]
     assert len(minutes) >= 9 and int(total) == stated == sum(minutes), (stated, minutes)
+
+
+def test_long_sources_wrap_on_a_phone(shown):
+    assert all("overflow-wrap:anywhere" in block.get("style", "") for block in shown)

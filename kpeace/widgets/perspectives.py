@@ -78,9 +78,10 @@ def position_block(row: pd.Series, key_texts: pd.DataFrame) -> str:
     if not pd.isna(note):
         # The fact sheet's full rating where it splits ("high (…); medium (…)"), else a note.
         confidence = str(note) if str(note).startswith(confidence) else f"{confidence}; {note}"
-    return f'<div class="kp-perspective" data-id="{esc(row["perspective_id"])}">' + (
-        record_block(body, source, confidence) + "</div>"
-    )
+    return (
+        f'<div class="kp-perspective" style="overflow-wrap:anywhere" '
+        f'data-id="{esc(row["perspective_id"])}">'
+    ) + (record_block(body, source, confidence) + "</div>")
 
 
 def perspectives_card(
