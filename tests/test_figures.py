@@ -35,6 +35,9 @@ def _build(name: str) -> go.Figure:
         ),
         "agreements": lambda: figures.agreements_figure(load("documents"), load("events")),
         "forecast": lambda: figures.forecast_figure(load("checks"), load("claims"), load("events")),
+        "perspectives": lambda: figures.perspectives_figure(
+            load("perspectives"), load("perspective_questions")
+        ),
     }[name]()
 
 
@@ -47,6 +50,7 @@ BUILDERS = [
     "resolutions",
     "agreements",
     "forecast",
+    "perspectives",
 ]
 
 
@@ -276,3 +280,23 @@ def test_timeline_after_the_essay_frames_its_own_years():
     assert framed["After the essay"][0] == start
     assert framed["All events"][0] < pd.Timestamp("1946-01-01")
     assert framed["Before the essay"][1] < essay + pd.DateOffset(years=2)
+
+
+def test_perspectives_draw_every_dated_position_once_per_question():
+    perspectives = kpeace.load("perspectives")
+    fig = figures.perspectives_figure(perspectives, kpeace.load("perspective_questions"))
+    drawn = [t for t in fig.data if t.x and t.x[0] is not None]
+    dated = perspectives[perspectives["year"].notna()]
+    expected = sum(len(q) for q in dated["questions"])
+    assert expected > 40 and sum(len(t.x) for t in drawn) == expected
+    for trace in drawn:
+        for symbol, hover in zip(trace.marker.symbol, trace.hovertext, strict=True):
+            assert symbol.endswith("-open") == ("confidence: medium" in hover), hover
+    # The defaults: North Korea highlighted, only "who should be party" shown.
+    shown = [t for t in drawn if t.visible]
+    assert shown and all(t.name.endswith("Who should be party to a peace regime?") for t in shown)
+    assert {t.name.split(":")[0] for t in drawn if t.opacity == 1} == {"North Korea (DPRK)"}
+    with pytest.raises(ValueError, match="actor must be"):
+        figures.perspectives_figure(
+            perspectives, kpeace.load("perspective_questions"), actor="Korea"
+        )

@@ -36,6 +36,7 @@ FIGURE_EXPLORERS = {
     "agreements_explorer": ("Period", "With hindsight (to 2024)"),
     "forecast_tracker": ("Check", None),
     "forum_builder": ("Your forum", "The armistice's commands"),
+    "perspectives_explorer": ("Actor", "Japan"),
 }
 
 
@@ -57,6 +58,7 @@ def test_choosing_a_value_updates_the_figure_in_place(name):
         "forum_builder",
         "agreements_explorer",
         "network_explorer",
+        "perspectives_explorer",
     }:
         assert explorer.detail.value != card_before
 
@@ -251,8 +253,13 @@ def _live_cards(view) -> dict[str, str]:
     return cards
 
 
-#: Views that show one card per choice (the glossary is a table, the sorter its own layout).
-CARD_VIEWS = [name for name in ALL_VIEWS if name not in {"glossary_explorer", "claim_sorter"}]
+#: Views that show one card per choice (the glossary is a table, the sorter its own layout;
+#: the perspectives explorer has a card per actor × question, checked in its own test below).
+CARD_VIEWS = [
+    name
+    for name in ALL_VIEWS
+    if name not in {"glossary_explorer", "claim_sorter", "perspectives_explorer"}
+]
 
 
 @pytest.mark.parametrize("name", CARD_VIEWS)
@@ -275,3 +282,54 @@ def test_static_cards_each_sit_inside_their_own_details(name):
         box.decompose()
     outside = " ".join(soup.get_text(" ").split())
     assert not [label for label, card in cards.items() if card in outside]
+
+
+def test_perspectives_explorer_both_controls_change_figure_and_card():
+    explorer = kw.perspectives_explorer()
+    assert set(explorer.controls) == {"Actor", "Question"}
+    assert "North Korea (DPRK) · Who should be party" in explorer.detail.value
+    before = _figure_state(explorer)
+    explorer.controls["Question"].value = "What future for the UN Command?"
+    assert _figure_state(explorer) != before
+    assert "North Korea (DPRK) · What future for the UN Command?" in explorer.detail.value
+    assert 'data-id="P14"' in explorer.detail.value and 'data-id="P2"' not in explorer.detail.value
+    shown = [
+        t.name for t in explorer.figure_widget.data if t.visible is not False and t.x and t.x[0]
+    ]
+    assert shown and all("UN Command" in name for name in shown)
+    explorer.controls["Actor"].value = "Russia"
+    assert "no position of this government" in explorer.detail.value
+    faded = {t.name.split(":")[0] for t in explorer.figure_widget.data if t.opacity != 1}
+    assert "North Korea (DPRK)" in faded and "Russia" not in faded
+
+
+def test_perspectives_static_cards_sit_inside_details():
+    live = kw.perspectives_explorer()
+    actors = [a for a in live.controls["Actor"].options if a != "All six"]
+    questions = [q for q in live.controls["Question"].options if q != "All three questions"]
+    cards = {}
+    for actor in actors:
+        for question in questions:
+            live.controls["Actor"].value, live.controls["Question"].value = actor, question
+            soup = BeautifulSoup(live.detail.value, "html.parser")
+            soup.p.decompose()  # the heading naming the cell; a static summary names it instead
+            cards[f"{actor} · {question}"] = " ".join(soup.get_text(" ").split())
+    assert len(cards) == 18  # six governments × three questions
+    kw.set_display_mode("static")
+    html = kw.perspectives_explorer()._repr_mimebundle_()["text/html"]
+    soup = BeautifulSoup(html, "html.parser")
+    boxes = {
+        " ".join(d.summary.get_text(" ").split()): " ".join(d.div.get_text(" ").split())
+        for d in soup.find_all("details")
+        if "kp-alt" not in (d.get("class") or [])
+    }
+    assert len(boxes) == len(cards)
+    for label, card in cards.items():
+        box = next(text for summary, text in boxes.items() if summary.startswith(label))
+        assert card and card == box, label
+    blocks = soup.select(".kp-perspective")
+    assert len(blocks) == sum(len(q) for q in kw.explorers._tables()["perspectives"]["questions"])
+    assert all(b.find_parent("details") is not None for b in blocks)
+    for box in soup.find_all("details"):
+        box.decompose()
+    assert "Excerpt" not in soup.get_text()

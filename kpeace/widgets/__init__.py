@@ -38,6 +38,7 @@ from kpeace.widgets.explorers import (
     timeline_explorer,
 )
 from kpeace.widgets.hindsight import ForecastTracker, forecast_tracker
+from kpeace.widgets.perspectives import perspectives_explorer
 from kpeace.widgets.selfcheck import Feedback, Question, SelfCheck, evaluate
 from kpeace.widgets.views import ChoiceExplorer, FigureExplorer, StaticView
 
@@ -55,6 +56,7 @@ INTERACTIVE_VIEWS: tuple[str, ...] = (
     "resolutions_explorer",
     "agreements_explorer",
     "forecast_tracker",
+    "perspectives_explorer",
 )
 
 __all__ = [
@@ -81,6 +83,7 @@ __all__ = [
     "forum_builder",
     "glossary_explorer",
     "network_explorer",
+    "perspectives_explorer",
     "positions_explorer",
     "reading",
     "resolutions_explorer",
