@@ -23,7 +23,7 @@ COUNT_RULE = (
     "whatever its title (communiqué, joint statement, declaration or agreement) and at "
     "whatever level (leaders, ministers, envoys or military delegations). Not counted: UN "
     "and Six-Party texts, one side's statements or proposals, and parallel announcements "
-    "such as the 2012 \"Leap Day\" understanding."
+    'such as the 2012 "Leap Day" understanding.'
 )
 
 
