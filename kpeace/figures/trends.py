@@ -16,6 +16,16 @@ SERIES = {
 }
 LANES = {"inter-Korean": SERIES["inter-Korean agreement"], "US–DPRK": SERIES["US–DPRK agreement"]}
 
+#: What the chart counts as an agreement; the documents table's ``kind`` applies it.
+COUNT_RULE = (
+    "What counts: a text that the two governments (South and North Korea, or the United "
+    "States and North Korea) agreed and issued together, signed or jointly announced, "
+    "whatever its title (communiqué, joint statement, declaration or agreement) and at "
+    "whatever level (leaders, ministers, envoys or military delegations). Not counted: UN "
+    "and Six-Party texts, one side's statements or proposals, and parallel announcements "
+    'such as the 2012 "Leap Day" understanding.'
+)
+
 
 def _cumulative(dates: pd.Series, end: pd.Timestamp) -> tuple[list, list]:
     dates = dates.sort_values()
@@ -124,8 +134,8 @@ def agreements_figure(documents: pd.DataFrame, events: pd.DataFrame) -> go.Figur
         fig_groups.append("events")
     alt = (
         "Step chart counting agreements over time, from the documents table, with the essay's "
-        "date (June 2007) marked. " + ". ".join(described) + ". Filled markers are agreements "
-        "the essay names; open markers are agreements it does not name."
+        "date (June 2007) marked. " + COUNT_RULE + " " + ". ".join(described) + ". Filled "
+        "markers are agreements the essay names; open markers are agreements it does not name."
     )
     fig = base_figure(title, alt, height=460)
     fig.add_traces(traces)

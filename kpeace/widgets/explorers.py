@@ -587,10 +587,14 @@ def agreements_explorer() -> View:
             + ")"
             for r in pairs_now.sort_values("date_signed").itertuples()
         ]
+        rule = f'<p style="{SMALL}"><b>How the course counts</b> (ours). '
+        rule += f"{esc(figures.trends.COUNT_RULE)}</p>"
         listed = cards.record_block(
-            bullet_list(items), "course fact sheet §1 (the documents table)"
+            bullet_list(items),
+            "the course's documents table (course fact sheet §1 and §6 item 9; the 2004 "
+            "military agreement from an ROK Ministry of Unification release, 9 June 2004)",
         )
-        return essay + listed
+        return essay + rule + listed
 
     return _figure_view(fig, detail=detail, detail_title="The essay and the record")
 
