@@ -39,6 +39,7 @@ from kpeace.widgets.explorers import (
     steps_explorer,
     timeline_explorer,
 )
+from kpeace.widgets.peninsula_map import peninsula_map
 from kpeace.widgets.selfcheck import Feedback, Question, SelfCheck, evaluate
 from kpeace.widgets.views import ChoiceExplorer, FigureExplorer, StaticView
 
@@ -56,6 +57,7 @@ INTERACTIVE_VIEWS: tuple[str, ...] = (
     "resolutions_explorer",
     "agreements_explorer",
     "forecast_tracker",
+    "peninsula_map",
 )
 
 __all__ = [
@@ -82,6 +84,7 @@ __all__ = [
     "forum_builder",
     "glossary_explorer",
     "network_explorer",
+    "peninsula_map",
     "positions_explorer",
     "reading",
     "resolutions_explorer",
