@@ -2,7 +2,7 @@
 //
 //   mkdir -p /tmp/map-npm && cd /tmp/map-npm && npm init -y &&
 //   npm install world-atlas@2.0.2 topojson-client@3 topojson-simplify@3
-//   NODE_PATH=/tmp/map-npm/node_modules node data/tools/peninsula.mjs /tmp/map-npm > data/map/peninsula.geojson
+//   node data/tools/peninsula.mjs /tmp/map-npm > data/map/peninsula.geojson
 //
 // Nothing here runs when the course runs: the course reads only the committed GeoJSON.
 // Steps: Natural Earth 1:10m countries (TopoJSON) -> simplify (Visvalingam, topojson-simplify)
@@ -14,8 +14,19 @@ import { createRequire } from "node:module";
 
 const modules = path.join(process.argv[2] || "/tmp/map-npm", "node_modules");
 const require = createRequire(path.join(modules, "noop.js"));
-const client = require("topojson-client");
-const simplify = require("topojson-simplify");
+let client;
+let simplify;
+try {
+  client = require("topojson-client");
+  simplify = require("topojson-simplify");
+  require.resolve("world-atlas/countries-10m.json");
+} catch {
+  process.stderr.write(
+    `peninsula.mjs: world-atlas, topojson-client and topojson-simplify are not installed in ` +
+      `${modules}; install them there (see the command at the top of this file)\n`,
+  );
+  process.exit(2);
+}
 
 const ATLAS = JSON.parse(fs.readFileSync(path.join(modules, "world-atlas/countries-10m.json")));
 const VERSION = JSON.parse(fs.readFileSync(path.join(modules, "world-atlas/package.json"))).version;
