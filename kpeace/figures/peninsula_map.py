@@ -388,6 +388,7 @@ def peninsula_figure(
         scaleanchor="x",
         scaleratio=1 / math.cos(math.radians(MID_LATITUDE)),
         constrain="domain",
+        constraintoward="top",  # a wide view sits under the menus, not in mid-air
     )
     islands = layers.index("Places") + len([k for k in ("city", "jsa") if groups[k]])
     highlight = [["Everything", None], *[[layer, layer] for layer in LAYERS]]
