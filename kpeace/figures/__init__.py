@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from kpeace.figures._style import OKABE_ITO, alt_text
 from kpeace.figures.hindsight import forecast_figure
+from kpeace.figures.peninsula_map import peninsula_figure
 from kpeace.figures.perspectives import perspectives_figure
 from kpeace.figures.positions import matrix_figure, network_figure
 from kpeace.figures.timeline import timeline_figure
@@ -23,6 +24,7 @@ __all__ = [
     "forum_figure",
     "matrix_figure",
     "network_figure",
+    "peninsula_figure",
     "perspectives_figure",
     "resolutions_figure",
     "steps_figure",

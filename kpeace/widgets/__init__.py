@@ -38,6 +38,7 @@ from kpeace.widgets.explorers import (
     timeline_explorer,
 )
 from kpeace.widgets.hindsight import ForecastTracker, forecast_tracker
+from kpeace.widgets.peninsula_map import peninsula_map
 from kpeace.widgets.perspectives import perspectives_explorer
 from kpeace.widgets.selfcheck import Feedback, Question, SelfCheck, evaluate
 from kpeace.widgets.views import ChoiceExplorer, FigureExplorer, StaticView
@@ -57,6 +58,7 @@ INTERACTIVE_VIEWS: tuple[str, ...] = (
     "agreements_explorer",
     "forecast_tracker",
     "perspectives_explorer",
+    "peninsula_map",
 )
 
 __all__ = [
@@ -83,6 +85,7 @@ __all__ = [
     "forum_builder",
     "glossary_explorer",
     "network_explorer",
+    "peninsula_map",
     "perspectives_explorer",
     "positions_explorer",
     "reading",
