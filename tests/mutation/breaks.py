@@ -463,16 +463,6 @@ BREAKS: tuple[Break, ...] = (
         description="kpeace/handouts/build.py: 'notebooks = _unique(notebooks)' -> '' (caught by test_same_notebook_twice_is_built_and_listed_once)",
     ),
     Break(
-        id="builds-10",
-        file="kpeace/handouts/build.py",
-        old='(f"<p>{links}</p>" if links else "")',
-        new='f"<p>{links}</p>"',
-        tests=(
-            "tests/test_handout_builds.py::test_index_has_no_empty_paragraph_when_no_edition_was_written",
-        ),
-        description='kpeace/handouts/build.py: \'(f"<p>{links}</p>" if links else "")\' -> \'f"<p>{links}</p>"\' (caught by test_index_has_no_empty_paragraph_when_no_edition_was_written)',
-    ),
-    Break(
         id="builds-11",
         file="kpeace/workspace.py",
         old="    if current == new_key:  # the shipped cells",
