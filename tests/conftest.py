@@ -12,6 +12,7 @@ import sysconfig
 import venv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -63,6 +64,39 @@ def browser():
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@dataclass
+class OfflinePage:
+    """A page opened with every http(s) request refused and recorded, and errors collected."""
+
+    context: Any
+    page: Any
+    requests: list[str]
+    errors: list[str]
+
+
+def open_offline(browser: Any, url: str, width: int = 1000, height: int = 1200) -> OfflinePage:
+    """Open ``url`` in a new context of ``browser``: no request leaves the machine."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    opened = OfflinePage(context, page, [], [])
+
+    def refuse(route: Any) -> None:
+        opened.requests.append(route.request.url)
+        route.abort()
+
+    page.route(re.compile(r"^https?://"), refuse)
+    page.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: opened.errors.append(str(e)))
+    page.goto(url)
+    return opened
+
+
+@pytest.fixture(scope="module")
+def offline(browser: Any) -> Any:
+    """``offline(url, width=..., height=...)`` opens a page with the network refused."""
+    return lambda url, **size: open_offline(browser, url, **size)
 
 
 @pytest.fixture(scope="session")

@@ -113,21 +113,9 @@ def test_index_lists_every_handout(handouts):
 # --- in the browser ------------------------------------------------------------------------
 
 
-def _open(browser, path: Path):
-    context = browser.new_context(viewport={"width": 1000, "height": 1200})
-    page = context.new_page()
-    requests: list[str] = []
-    errors: list[str] = []
-
-    def refuse(route):
-        requests.append(route.request.url)
-        route.abort()
-
-    page.route(re.compile(r"^https?://"), refuse)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(path.as_uri())
-    return context, page, requests, errors
+def _open(offline, path: Path):
+    opened = offline(path.as_uri())
+    return opened.context, opened.page, opened.requests, opened.errors
 
 
 STATE = """el => JSON.stringify({
@@ -138,11 +126,11 @@ STATE = """el => JSON.stringify({
 
 @pytest.mark.parametrize("stem", [p.stem for p in NOTEBOOKS])
 @pytest.mark.parametrize("edition", ["student", "teacher"])
-def test_handout_in_chromium_offline(handouts, browser, stem, edition):
+def test_handout_in_chromium_offline(handouts, offline, stem, edition):
     path = handouts / f"{stem}.{edition}.html"
     html = path.read_text(encoding="utf-8")
     expected = html.count('class="plotly-graph-div')
-    context, page, requests, errors = _open(browser, path)
+    context, page, requests, errors = _open(offline, path)
     try:
         if expected:
             page.wait_for_function(
@@ -177,12 +165,12 @@ def test_handout_in_chromium_offline(handouts, browser, stem, edition):
         context.close()
 
 
-def test_accessibility_axe_core(handouts, browser):
+def test_accessibility_axe_core(handouts, offline):
     assert AXE.is_file(), f"axe-core is missing at {AXE}: run tests/setup.sh"
     script = AXE.read_text(encoding="utf-8")
     report = {}
     for path in _files(handouts):
-        context, page, _, _ = _open(browser, path)
+        context, page, _, _ = _open(offline, path)
         try:
             page.add_script_tag(content=script)
             violations = page.evaluate(
@@ -293,8 +281,8 @@ DETAILS = """() => [...document.querySelectorAll('details')].map(d => ({
 
 @pytest.mark.parametrize("stem", [p.stem for p in NOTEBOOKS])
 @pytest.mark.parametrize("edition", ["student", "teacher"])
-def test_every_details_box_holds_its_answer(handouts, browser, stem, edition):
-    context, page, _, _ = _open(browser, handouts / f"{stem}.{edition}.html")
+def test_every_details_box_holds_its_answer(handouts, offline, stem, edition):
+    context, page, _, _ = _open(offline, handouts / f"{stem}.{edition}.html")
     try:
         boxes = page.evaluate(DETAILS)
         assert boxes, "no <details> at all"

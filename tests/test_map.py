@@ -212,7 +212,7 @@ def test_live_explorer_updates_the_figure_in_place():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("width", [375, 1000])
-def test_static_map_renders_offline_in_chromium(browser, tmp_path, width):
+def test_static_map_renders_offline_in_chromium(offline, tmp_path, width):
     kw.set_display_mode("static")
     try:
         view = kw.peninsula_map()
@@ -227,20 +227,9 @@ def test_static_map_renders_offline_in_chromium(browser, tmp_path, width):
         f"<body style='margin:0'>{view.html}</body></html>",
         encoding="utf-8",
     )
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    requests: list[str] = []
-    errors: list[str] = []
-
-    def refuse(route):
-        requests.append(route.request.url)
-        route.abort()
-
-    page.route(re.compile(r"^https?://"), refuse)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    opened = offline(page_file.as_uri(), width=width, height=900)
+    context, page, requests, errors = opened.context, opened.page, opened.requests, opened.errors
     try:
-        page.goto(page_file.as_uri())
         page.wait_for_selector(".js-plotly-plot .main-svg", state="attached")
         legend = page.eval_on_selector_all(".legendtext", "els => els.map(e => e.textContent)")
         assert any("(schematic)" in t for t in legend), legend

@@ -35,7 +35,8 @@ def course_hangul(root: Path = ROOT) -> set[str]:
     set of str
         The characters.
     """
-    files = [*(root / "data").rglob("*.csv"), *(root / "data").glob("*.md")]
+    data = root / "data"
+    files = [p for p in data.rglob("*") if p.suffix in {".csv", ".md", ".json", ".geojson"}]
     files += [*(root / "notebooks").glob("*.ipynb"), *(root / "notebooks").glob("*.md")]
     found: set[str] = set()
     for path in files:
