@@ -290,3 +290,21 @@ def label_rows(fig: go.Figure, rows: dict[str, float]) -> go.Figure:
         zeroline=False,
     )
     return fig
+
+
+def legend_key(name: str, **marker: Any) -> go.Scatter:
+    """Return an empty trace that only adds a key to the legend (a mark with no data).
+
+    Parameters
+    ----------
+    name : str
+        The legend's label.
+    **marker
+        The mark's style (plotly ``marker`` keys: ``symbol``, ``size``, ``color``, ``line``).
+
+    Returns
+    -------
+    plotly.graph_objects.Scatter
+        A trace with no points, drawn only in the legend.
+    """
+    return go.Scatter(x=[None], y=[None], mode="markers", name=name, marker=marker)

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpeace.figures._style import DIM, NEUTRALS, OKABE_ITO, base_figure, control, place_menus, wrap
+from kpeace.figures._style import (
+    DIM,
+    NEUTRALS,
+    OKABE_ITO,
+    base_figure,
+    control,
+    legend_key,
+    place_menus,
+    wrap,
+)
 
 #: The day the essay was posted: "what could be known" ends here.
 ESSAY_DATE = pd.Timestamp("2007-06-06")
@@ -132,18 +141,8 @@ def forecast_figure(checks: pd.DataFrame, claims: pd.DataFrame, events: pd.DataF
             + "; ".join(f"{r.display_date}, {r.title}" for r in after.itertuples())
         )
     for side, (label, symbol, colour) in SIDES.items():  # legend entries for the two marks
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=label,
-                marker={"size": 11, "symbol": symbol, "color": colour, "line": {"width": 2}},
-                showlegend=True,
-                hoverinfo="skip",
-                legendgroup=side,
-            )
-        )
+        key = legend_key(label, size=11, symbol=symbol, color=colour, line={"width": 2})
+        fig.add_trace(key.update(showlegend=True, hoverinfo="skip", legendgroup=side))
     fig.add_shape(
         type="line",
         x0=ESSAY_DATE,

@@ -19,6 +19,7 @@ from kpeace.figures._style import (
     base_figure,
     control,
     label_rows,
+    legend_key,
     place_menus,
     wrap,
 )
@@ -190,29 +191,11 @@ def perspectives_figure(
         described.append(f"{names[who]}: " + "; ".join(parts))
     for qid, text in asked.items():
         symbol, colour, _ = QUESTION_STYLE[qid]
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=text,
-                marker={"symbol": symbol, "size": 11, "color": colour},
-            )
-        )
+        fig.add_trace(legend_key(text, symbol=symbol, size=11, color=colour))
     for label, symbol in (("high confidence", "circle"), ("medium (open mark)", "circle-open")):
+        grey = OKABE_ITO["grey"]
         fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=label,
-                marker={
-                    "symbol": symbol,
-                    "size": 11,
-                    "color": OKABE_ITO["grey"],
-                    "line": {"width": 2, "color": OKABE_ITO["grey"]},
-                },
-            )
+            legend_key(label, symbol=symbol, size=11, color=grey, line={"width": 2, "color": grey})
         )
     legend = len(asked) + 2
     undated = perspectives[perspectives["year"].isna()]

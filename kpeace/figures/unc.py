@@ -13,6 +13,7 @@ from kpeace.figures._style import (
     base_figure,
     control,
     label_rows,
+    legend_key,
     place_menus,
     wrap,
 )
@@ -226,15 +227,7 @@ def steps_figure(steps: pd.DataFrame, names: Mapping[str, str] | None = None) ->
         ("Chosen step", HIGHLIGHT, "circle"),
         ("Waits for it", AFTER, "circle"),
     ):
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=label,
-                marker={"color": colour, "size": 12, "symbol": symbol},
-            )
-        )
+        fig.add_trace(legend_key(label, color=colour, size=12, symbol=symbol))
     labels = ["All steps"] + [f"{r.step_id}: {r.step}" for r in steps.itertuples()]
     args = [_focus_args(steps, edges, order, None)] + [
         _focus_args(steps, edges, order, s) for s in order
