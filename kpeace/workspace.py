@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+
+from kpeace._files import write_whole
 
 MANIFEST = Path(".kpeace") / "manifest.json"
 
@@ -124,26 +124,15 @@ def _read_manifest(dest: Path, report: CopyReport) -> dict[str, str]:
     return {str(k): v for k, v in files.items()}
 
 
-def _replace_with(target: Path, payload: bytes) -> None:
-    """Write ``payload`` to ``target`` whole: a temporary name beside it, then a rename."""
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        temporary.write_bytes(payload)
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
 def _copy_file(src: Path, target: Path) -> None:
-    _replace_with(target, src.read_bytes())
+    write_whole(target, src.read_bytes())
 
 
 def _write_manifest(dest: Path, files: dict[str, str], version: str) -> None:
     path = dest / MANIFEST
     path.parent.mkdir(exist_ok=True)
     text = json.dumps({"kpeace": version, "files": files}, indent=1, sort_keys=True) + "\n"
-    _replace_with(path, text.encode("utf-8"))
+    write_whole(path, text.encode("utf-8"))
 
 
 def _check_layout(dest: Path, names: list[str]) -> None:

@@ -156,6 +156,52 @@ def installed_wheel(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> In
     return InstalledWheel(env_dir=env_dir, python=python, env=env)
 
 
+#: "§1 row 11", "§8 rows B3–B7, B10 and B19": references to the fact sheet's numbered rows.
+ROW_REFERENCE = re.compile(r"§(\d+) rows? ((?:[AB]?\d+(?:–[AB]?\d+)?(?:, | and )?)+)")
+
+
+def _expand(ids: str) -> list[str]:
+    """``"B3–B5, B10 and 12"`` → ``["B3", "B4", "B5", "B10", "12"]``."""
+    found = []
+    for part in re.split(r", | and ", re.sub(r"(?:,| and)\s*$", "", ids.strip())):
+        if not part:
+            continue
+        start, _, end = part.partition("–")
+        if not end:
+            found.append(start)
+            continue
+        prefix = re.match(r"[AB]?", start).group(0)
+        first, last = int(start[len(prefix) :]), int(end.lstrip("AB"))
+        found += [f"{prefix}{n}" for n in range(first, last + 1)]
+    return found
+
+
+def cited_rows(text: str) -> list[tuple[int, str]]:
+    """Every (section, row id) that ``text`` cites as "§N row X" or "§N rows X–Y and Z"."""
+    return [(int(s), row) for s, ids in ROW_REFERENCE.findall(text) for row in _expand(ids)]
+
+
+@pytest.fixture(scope="session")
+def fact_sheet_rows(facts_text: str) -> dict[int, set[str]]:
+    """Row ids of each numbered section of the fact sheet (``| 14 |``, ``| B3 |``)."""
+    rows: dict[int, set[str]] = {}
+    section = 0
+    for line in facts_text.splitlines():
+        heading = re.match(r"^## (\d+)\.", line)
+        section = int(heading.group(1)) if heading else section
+        row = re.match(r"^\| ([AB]?\d+) \|", line)
+        if row:
+            rows.setdefault(section, set()).add(row.group(1))
+    assert len(rows[1]) == 45 and "B3" in rows[8] and "A13" in rows[9]
+    return rows
+
+
+@pytest.fixture(scope="session")
+def row_references() -> object:
+    """The parser of "§N row X" references (see ``cited_rows``)."""
+    return cited_rows
+
+
 @pytest.fixture(scope="session")
 def descriptor() -> dict:
     return json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))

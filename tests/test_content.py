@@ -385,51 +385,13 @@ def test_fact_sheet_ships_with_the_data(facts_text):
     assert "fact_sheet" not in kpeace.datasets()
 
 
-ROW_REFERENCE = re.compile(r"§(\d+) rows? ((?:[AB]?\d+(?:–[AB]?\d+)?(?:, | and )?)+)")
-
-
-def _fact_sheet_rows(text: str) -> dict[int, set[str]]:
-    """Row ids of each numbered section of the fact sheet (``| 14 |``, ``| B3 |``)."""
-    rows: dict[int, set[str]] = {}
-    section = 0
-    for line in text.splitlines():
-        heading = re.match(r"^## (\d+)\.", line)
-        if heading:
-            section = int(heading.group(1))
-        row = re.match(r"^\| ([AB]?\d+) \|", line)
-        if row:
-            rows.setdefault(section, set()).add(row.group(1))
-    return rows
-
-
-def _expand(ids: str) -> list[str]:
-    found = []
-    for part in re.split(r", | and ", re.sub(r"(?:,| and)\s*$", "", ids.strip())):
-        if not part:
-            continue
-        start, _, end = part.partition("–")
-        if not end:
-            found.append(start)
-            continue
-        prefix = re.match(r"[AB]?", start).group(0)
-        first, last = (
-            int(start[len(prefix) :]),
-            int(end[len(prefix) :] if end[0].isalpha() else end),
-        )
-        found += [f"{prefix}{n}" for n in range(first, last + 1)]
-    return found
-
-
-def test_fact_sheet_row_references_in_the_notebooks_exist(facts_text):
-    rows = _fact_sheet_rows(facts_text)
-    assert len(rows[1]) == 45 and "B3" in rows[8] and "A13" in rows[9]
+def test_fact_sheet_row_references_in_the_notebooks_exist(fact_sheet_rows, row_references):
     texts = {p.name: p.read_text(encoding="utf-8") for p in NOTEBOOKS}
     guide = NOTEBOOKS[0].parent / "TEACHER_GUIDE.md"
     texts[guide.name] = guide.read_text(encoding="utf-8")
     checked = 0
     for name, text in texts.items():
-        for section, ids in ROW_REFERENCE.findall(text):
-            for row in _expand(ids):
-                checked += 1
-                assert row in rows.get(int(section), set()), f"{name}: §{section} row {row}"
+        for section, row in row_references(text):
+            checked += 1
+            assert row in fact_sheet_rows.get(section, set()), f"{name}: §{section} row {row}"
     assert checked > 50

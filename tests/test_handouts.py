@@ -401,10 +401,12 @@ def test_every_hangul_character_is_in_the_embedded_font(handouts):
 
     from fontTools.ttLib import TTFont
 
+    from kpeace.handouts.fonts import refresh
+
     korean = 0
     for path in _files(handouts):
         html = path.read_text(encoding="utf-8")
-        hangul = set(re.findall(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]", html))
+        hangul = set(refresh.HANGUL.findall(html))
         faces = FONT_FACE.findall(html)
         if not hangul:
             assert not faces, path.name  # no font where there is no Korean

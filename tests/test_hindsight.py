@@ -13,26 +13,6 @@ from kpeace.widgets._html import esc
 ESSAY_DATE = pd.Timestamp("2007-06-06")
 ESSAY_QUOTE = re.compile(r"“([^”]+)” \(¶(\d+)\)")
 RECORD_QUOTE = re.compile(r'"([^"]+)"')
-ROW_REFERENCE = re.compile(r"§(\d+) rows? ((?:[AB]?\d+(?:, | and )?)+)")
-
-
-def _fact_sheet_rows(text: str) -> dict[int, set[str]]:
-    """Row ids of each numbered section of the fact sheet (``| 14 |``, ``| B3 |``)."""
-    rows: dict[int, set[str]] = {}
-    section = 0
-    for line in text.splitlines():
-        heading = re.match(r"^## (\d+)\.", line)
-        section = int(heading.group(1)) if heading else section
-        row = re.match(r"^\| ([AB]?\d+) \|", line)
-        if row:
-            rows.setdefault(section, set()).add(row.group(1))
-    return rows
-
-
-def _expand(ids: str) -> list[str]:
-    return [part for part in re.split(r",\s*|\s+and\s+", ids.strip()) if part]
-
-
 #: Record items notebook 05's "What could be known in June 2007" must be able to use
 #: (fact sheet §8 rows B23, B26, B28, B31: Banco Delta Asia, OPCON/CFC, the working group, the
 #: missed 60-day deadline), by their ``events.record_row``.
@@ -124,18 +104,18 @@ def test_hedges_and_essay_quotes_are_verbatim(checks):
     assert quoted >= 10
 
 
-def test_record_quotes_and_row_references_exist(checks, facts_text):
-    rows = _fact_sheet_rows(facts_text)
+def test_record_quotes_and_row_references_exist(
+    checks, facts_text, fact_sheet_rows, row_references
+):
     quotes = references = 0
     for row in checks.itertuples():
         for words in RECORD_QUOTE.findall(row.explanation):
             assert words in facts_text, (row.check_id, words)
             quotes += 1
         assert "course fact sheet §" in row.explanation, row.check_id
-        for section, ids in ROW_REFERENCE.findall(row.explanation):
-            for ref in _expand(ids):
-                assert ref in rows.get(int(section), set()), (row.check_id, section, ref)
-                references += 1
+        for section, ref in row_references(row.explanation):
+            assert ref in fact_sheet_rows.get(section, set()), (row.check_id, section, ref)
+            references += 1
     assert quotes >= 3 and references >= 40
 
 

@@ -13,7 +13,6 @@ import html
 import json
 import os
 import re
-import secrets
 import signal
 import threading
 import time
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import nbformat
 
+from kpeace._files import write_whole
 from kpeace.handouts.exporter import HandoutExporter, plotly_js, plotly_js_name
 from kpeace.handouts.fonts import font_face
 
@@ -312,23 +312,8 @@ def _write(path: Path, text: str, result: BuildResult, stop: Stop | None = None)
     if not _owned(path):
         result.skipped.append(path)
         return
-    _replace(path, text)
+    write_whole(path, text.encode("utf-8"))
     result.files.append(path)
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write ``text`` whole: to a temporary name in the same folder, then rename it."""
-    payload = text.encode("utf-8")
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        # 0o666 less the umask, as for any file the user creates (not mkstemp's 0o600)
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(payload)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def build_one(
@@ -470,9 +455,11 @@ def _catalogue(out: Path, results: Sequence[BuildResult]) -> list[BuildResult]:
     """
     path = out / CATALOGUE
     earlier: list[dict] = []
+    ours = not path.exists()  # kpeace may write a new catalogue, or replace its own
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(stored, dict) and isinstance(stored.get("kpeace_handouts"), list):
+        ours = isinstance(stored, dict) and "kpeace_handouts" in stored
+        if ours and isinstance(stored["kpeace_handouts"], list):
             earlier = [e for e in stored["kpeace_handouts"] if isinstance(e, dict)]
     except (OSError, ValueError):
         pass
@@ -491,7 +478,7 @@ def _catalogue(out: Path, results: Sequence[BuildResult]) -> list[BuildResult]:
     listed = {}
     for stem, info in infos.items():
         files = [out / f"{stem}.{e}.html" for e in EDITIONS]
-        files = [f for f in files if f.is_file() and generated_by_kpeace(f)]
+        files = [f for f in files if _owned_file(f)]
         if files:
             listed[stem] = BuildResult(notebook=out / stem, info=info, files=files)
     kept = [listed[stem] for stem in sorted(listed)]
@@ -500,20 +487,14 @@ def _catalogue(out: Path, results: Sequence[BuildResult]) -> list[BuildResult]:
         for r in kept
         if r.info is not None
     ]
-    if not path.exists() or _is_ours(path):
-        _replace(path, json.dumps({"kpeace_handouts": entries}, ensure_ascii=False, indent=1))
+    if ours:
+        catalogue = json.dumps({"kpeace_handouts": entries}, ensure_ascii=False, indent=1)
+        write_whole(path, catalogue.encode("utf-8"))
     return kept
 
 
 def _owned_file(path: Path) -> bool:
     return path.is_file() and _owned(path)
-
-
-def _is_ours(path: Path) -> bool:
-    try:
-        return "kpeace_handouts" in json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, TypeError):
-        return False
 
 
 STYLE = """

@@ -8,26 +8,21 @@ after the prompt: one careful reading, not an answer key.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
 
-from kpeace import data, figures, prompts
+from kpeace import figures, prompts
 from kpeace.figures.hindsight import check_label
 from kpeace.widgets._html import SMALL, esc, essay_block, prompt_block, record_block
 from kpeace.widgets._mode import display_mode
 from kpeace.widgets.cards import event_list
+from kpeace.widgets.explorers import _tables
 from kpeace.widgets.views import Detail, FigureExplorer, StaticView, static_figure
 
 KNOWN_SOURCE = "course fact sheet §1 and §8 (the events table), events before 6 June 2007"
 AFTER_SOURCE = "course fact sheet §1 and §9 (the events table), events after 6 June 2007"
-
-
-@lru_cache(maxsize=1)
-def _tables() -> dict[str, pd.DataFrame]:
-    return {name: data.load(name) for name in ("checks", "claims", "events")}
 
 
 def check_card(
