@@ -12,6 +12,7 @@ import pytest
 import kpeace
 from kpeace import figures, prompts
 from kpeace.figures._style import OKABE_ITO, PALETTE
+from kpeace.widgets.peninsula_map import map_layers
 
 NAMES = dict(
     zip(kpeace.load("actors")["actor_id"], kpeace.load("actors")["short_name"], strict=True)
@@ -38,6 +39,7 @@ def _build(name: str) -> go.Figure:
         "perspectives": lambda: figures.perspectives_figure(
             load("perspectives"), load("perspective_questions")
         ),
+        "peninsula": lambda: figures.peninsula_figure(*map_layers()),
     }[name]()
 
 
@@ -51,6 +53,7 @@ BUILDERS = [
     "agreements",
     "forecast",
     "perspectives",
+    "peninsula",
 ]
 
 

@@ -136,18 +136,9 @@ def test_schematic_and_approximate_marks_are_labelled_on_the_figure_and_in_the_t
 def test_controls_change_the_figure_and_highlight_dims_the_rest():
     fig = _figure()
     menus = {m.name: m for m in fig.layout.updatemenus}
-    assert set(menus) == {"Highlight", "View"}
+    assert set(menus) == {"Highlight", "View"}  # each changes the figure: test_figures.py
     for menu in menus.values():
         assert all(b.method == "update" for b in menu.buttons) and len(menu.buttons) >= 2
-        states = set()
-        for button in menu.buttons:
-            copy_ = go.Figure(fig)
-            args = list(button.args) + [None] * (3 - len(button.args))
-            copy_.plotly_update(
-                restyle_data=args[0] or None, relayout_data=args[1] or None, trace_indexes=args[2]
-            )
-            states.add(copy_.to_json())
-        assert len(states) == len(menu.buttons), f"{menu.name}: some choices change nothing"
     sea = next(b for b in menus["Highlight"].buttons if b.label == "Sea lines")
     copy_ = go.Figure(fig)
     copy_.plotly_update(restyle_data=sea.args[0])
