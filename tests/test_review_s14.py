@@ -42,3 +42,37 @@ def test_q5_2_explanation_lets_premises_be_checked():
     checks = kpeace.load("checks").set_index("claim_id")
     assert checks.loc["C03", "kind"] == "premise"
     assert "sentence (a)" in explanation
+
+
+# --- finding 4: each sanctions resolution matched to what it answered -------------------------
+
+#: The nuclear test each later resolution answered, by fact-sheet §9 row (the row names both).
+ANSWERED_A_TEST = {"1874": "A12", "2094": "A21", "2270": "A25", "2321": "A26", "2375": "A27"}
+
+
+def _row_line(facts_text: str, row: str) -> str:
+    return next(ln for ln in facts_text.splitlines() if ln.startswith(f"| {row} |"))
+
+
+def test_the_record_matches_each_resolution_to_what_it_answered(facts_text):
+    for number, row in ANSWERED_A_TEST.items():
+        line = _row_line(facts_text, row)
+        assert number in line and "test" in line, (number, row)
+    line = _row_line(facts_text, "A29")
+    assert "2397" in line and "ICBM launch" in line
+
+
+def test_p03_names_the_resolution_that_answered_each_test():
+    explanation = kpeace.load("checks").set_index("check_id").loc["P03", "explanation"]
+    assert "each time despite Security Council sanctions" not in explanation
+    for number, row in ANSWERED_A_TEST.items():
+        assert number in explanation and row in explanation, number
+    sentence = next(s for s in re.split(r"(?<=\.) ", explanation) if "2397" in s)
+    assert "launch, not a test" in sentence and "A29" in sentence
+
+
+def test_no_check_says_2397_answered_a_test():
+    for row in kpeace.load("checks").itertuples():
+        for sentence in re.split(r"(?<=\.) ", row.explanation):
+            if "2397" in sentence:
+                assert "not a test" in sentence, (row.check_id, sentence)
