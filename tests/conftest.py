@@ -157,7 +157,7 @@ def installed_wheel(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> In
 
 
 #: "§1 row 11", "§8 rows B3–B7, B10 and B19": references to the fact sheet's numbered rows.
-ROW_REFERENCE = re.compile(r"§(\d+) rows? ((?:[AB]?\d+(?:–[AB]?\d+)?(?:, | and )?)+)")
+ROW_REFERENCE = re.compile(r"§(\d+) rows? ((?:[ABNP]?\d+(?:–[ABNP]?\d+)?(?:, | and )?)+)")
 
 
 def _expand(ids: str) -> list[str]:
@@ -170,8 +170,8 @@ def _expand(ids: str) -> list[str]:
         if not end:
             found.append(start)
             continue
-        prefix = re.match(r"[AB]?", start).group(0)
-        first, last = int(start[len(prefix) :]), int(end.lstrip("AB"))
+        prefix = re.match(r"[ABNP]?", start).group(0)
+        first, last = int(start[len(prefix) :]), int(end.lstrip("ABNP"))
         found += [f"{prefix}{n}" for n in range(first, last + 1)]
     return found
 
@@ -189,7 +189,7 @@ def fact_sheet_rows(facts_text: str) -> dict[int, set[str]]:
     for line in facts_text.splitlines():
         heading = re.match(r"^## (\d+)\.", line)
         section = int(heading.group(1)) if heading else section
-        row = re.match(r"^\| ([AB]?\d+) \|", line)
+        row = re.match(r"^\| ([ABNP]?\d+) \|", line)
         if row:
             rows.setdefault(section, set()).add(row.group(1))
     assert len(rows[1]) == 45 and "B3" in rows[8] and "A13" in rows[9]

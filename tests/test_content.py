@@ -249,7 +249,7 @@ def test_events_span_and_hindsight(tables):
     assert len(after) >= 8
     essay_date = pd.Timestamp("2007-06-06")
     assert ((events["date"] > essay_date) == events["after_essay"]).all()
-    assert events["source_id"].isin(["facts-1", "facts-8", "facts-9"]).all()
+    assert events["source_id"].isin(["facts-1", "facts-8", "facts-9", "facts-15"]).all()
     assert set(events["lane"].dropna()) and events["era"].cat.ordered
 
 

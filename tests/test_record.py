@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-ROW = re.compile(r"^\| ([ABP]\d+) \| ")
+ROW = re.compile(r"^\| ([ABNP]\d+) \| ")
 COUNTS = {"B": 34, "A": 46, "P": 52}
 NEW_TABLES = ("perspectives", "key_texts", "why_us")
 
@@ -101,10 +101,15 @@ def test_every_addendum_row_is_in_the_data(tables, facts_text):
 def test_new_events_copy_their_fact_sheet_row(tables, facts_text):
     rows = _rows(facts_text)
     new = tables["events"][~tables["events"]["record_row"].str.isdigit()]
-    assert len(new) == 34 + 46 - 2
+    # §8 and §9 less the two merged rows, and §15's rows dated before the essay (N1–N7)
+    assert len(new) == 34 + 46 - 2 + 7
+    assert set(new.loc[new["record_row"].str.startswith("N"), "record_row"]) == {
+        f"N{i}" for i in range(1, 8)
+    }
     for row in new.itertuples():
         cells = rows[row.record_row]
-        assert row.source_id == {"B": "facts-8", "A": "facts-9"}[row.record_row[0]]
+        source = {"B": "facts-8", "A": "facts-9", "N": "facts-15"}[row.record_row[0]]
+        assert row.source_id == source, row.record_row
         assert row.summary == cells[4], row.record_row
         assert row.source_detail == cells[5], row.record_row
         assert row.confidence == cells[6].split()[0], row.record_row
