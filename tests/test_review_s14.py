@@ -76,3 +76,24 @@ def test_no_check_says_2397_answered_a_test():
         for sentence in re.split(r"(?<=\.) ", row.explanation):
             if "2397" in sentence:
                 assert "not a test" in sentence, (row.check_id, sentence)
+
+
+# --- finding 2: C11 judged with the 2004 agreement; arms cuts and CSBMs kept apart -------------
+
+
+def test_c11_premise_is_judged_with_the_inter_korean_military_track():
+    events = kpeace.load("events").set_index("event_id")
+    check = kpeace.load("checks").set_index("claim_id").loc["C11"]
+    known = events.loc[list(check["known_by_2007"])]
+    # the 2004 West Sea agreement is a timeline event and is among the evidence
+    assert "MILITARY_2004" in {d for docs in known["documents"] for d in docs}
+    assert {"N2", "N3", "N5"} <= set(known["record_row"])
+    assert check["verdict"].startswith("Open to question in 2007")
+    explanation = check["explanation"]
+    assert "Fair in 2007" not in check["verdict"]
+    # the two claims of ¶4 are judged apart
+    arms = explanation.index("“in the lead to reduce conventional arms")
+    csbms = explanation.index("“increasing confidence and security building measures”")
+    assert arms < csbms
+    assert "no inter-Korean arms reduction" in explanation[arms:csbms]
+    assert "§15 row N2" in explanation[csbms:]
