@@ -173,7 +173,8 @@ def test_every_check_has_its_evidence_and_reading_in_both_renderings(checks, eve
                 cards.append(view.detail.value)
         else:
             html = view._repr_mimebundle_()["text/html"]
-            cards = html.split("<details")[3:]  # before, the text alternative, "All"
+            # before (with the text alternative), then "All", then one card per check
+            cards = html.split('<details class="kp-details"')[2:]
     finally:
         kw.set_display_mode(None)
     assert len(cards) == len(checks)
@@ -217,3 +218,68 @@ def test_notebook_05_timing_adds_up_to_its_stated_time():
     parts = note.split(":", 1)[1].split(". ", 1)[0]
     minutes = [int(n) for n in re.findall(r"(\d+)(?: min)?(?= \(| ·|$)", parts)]
     assert len(minutes) >= 8 and sum(minutes) == stated, minutes
+
+
+def _tracker_cards(mode: str) -> list[str]:
+    import kpeace.widgets as kw
+
+    kw.set_display_mode(mode)
+    try:
+        view = kw.forecast_tracker()
+        if mode == "live":
+            control = view.controls["Check"]
+            cards = []
+            for option in control.options[1:]:
+                control.value = option
+                cards.append(view.detail.value)
+            return cards
+        return [view._repr_mimebundle_()["text/html"]]
+    finally:
+        kw.set_display_mode(None)
+
+
+@pytest.mark.parametrize("mode", ["live", "static"])
+def test_the_course_reading_sits_behind_its_own_closed_toggle(checks, mode):
+    """Review finding 7: the verdict is hidden until the learner opens it, in both renderings."""
+    import bs4
+
+    from kpeace.widgets.hindsight import READING_SUMMARY
+
+    soup = bs4.BeautifulSoup("".join(_tracker_cards(mode)), "html.parser")
+    readings = soup.select("details.kp-reading")
+    assert len(readings) == len(checks) == 16
+    for reading, check in zip(readings, checks.itertuples(), strict=True):
+        assert not reading.has_attr("open"), check.check_id
+        assert reading.find("summary").get_text() == READING_SUMMARY
+        assert check.verdict in reading.get_text(), check.check_id
+        if mode == "static":  # nested in its card, after the prompt
+            assert "kp-details" in reading.find_parent("details")["class"]
+    for reading in readings:
+        reading.decompose()
+    outside = soup.get_text()
+    assert not [c.check_id for c in checks.itertuples() if c.verdict in outside]
+
+
+def test_the_course_reading_opens_only_on_request_in_chromium(checks, offline, tmp_path):
+    """The static tracker in Chromium: a card opens on the prompt; the verdict needs a click."""
+    page_file = tmp_path / "tracker.html"
+    page_file.write_text(
+        '<!doctype html><html lang="en"><meta charset="utf-8"><title>tracker</title><body>'
+        + _tracker_cards("static")[0]
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    opened = offline(page_file.as_uri())
+    try:
+        page = opened.page
+        first = checks.iloc[0]
+        card = page.locator("details.kp-details", has=page.locator("details.kp-reading")).first
+        card.locator(":scope > summary").click()
+        assert card.get_by_text("What could be known in June 2007").first.is_visible()
+        verdict = card.locator("details.kp-reading strong").first
+        assert verdict.text_content().startswith(first["verdict"])
+        assert not verdict.is_visible()
+        card.locator("details.kp-reading > summary").click()
+        assert verdict.is_visible()
+    finally:
+        opened.context.close()

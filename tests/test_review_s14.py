@@ -6,8 +6,6 @@ import re
 from pathlib import Path
 
 import nbformat
-import pandas as pd
-import pytest
 
 import kpeace
 

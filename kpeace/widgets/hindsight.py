@@ -1,8 +1,9 @@
 """The forecast tracker: every forecast and premise, judged twice (June 2007, then since).
 
 Live, the learner records two judgements with radio buttons; static, each check is a
-``<details>`` card under the figure. Both end each card with the course's own reading,
-after the prompt: one careful reading, not an answer key.
+``<details>`` card under the figure. Both end each card with the course's own reading behind
+its own closed ``<details>`` toggle (class ``kp-reading``), after the prompt: one careful
+reading, not an answer key, read only once the learner has judged.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pandas as pd
 
 from kpeace import figures, prompts
 from kpeace.figures.hindsight import check_label
-from kpeace.widgets._html import SMALL, esc, essay_block, prompt_block, record_block
+from kpeace.widgets._html import SMALL, details, esc, essay_block, prompt_block, record_block
 from kpeace.widgets._mode import display_mode
 from kpeace.widgets.cards import event_list
 from kpeace.widgets.explorers import _tables
@@ -23,6 +24,8 @@ from kpeace.widgets.views import Detail, FigureExplorer, StaticView, static_figu
 
 KNOWN_SOURCE = "course fact sheet §1 and §8 (the events table), events before 6 June 2007"
 AFTER_SOURCE = "course fact sheet §1 and §9 (the events table), events after 6 June 2007"
+#: The summary of the closed toggle that holds the course's verdict on each card.
+READING_SUMMARY = "Course reading (ours): open it only after you have judged"
 
 
 def check_card(
@@ -44,7 +47,8 @@ def check_card(
     Returns
     -------
     str
-        HTML: essay block, two record blocks, the prompt, and last the course's reading.
+        HTML: essay block, two record blocks, the prompt, and last the course's reading,
+        inside a closed ``<details class="kp-reading">``.
     """
     check = checks.set_index("check_id").loc[check_id]
     claim = claims.set_index("claim_id").loc[check["claim_id"]]
@@ -67,11 +71,15 @@ def check_card(
         + "<p><strong>What came after</strong></p>"
         + record_block(event_list(after), AFTER_SOURCE)
         + prompt_block(esc(prompts.HINDSIGHT_PROMPT))
-        + prompt_block(
-            f"<p><strong>{esc(check['verdict'])}.</strong> {esc(check['explanation'])}</p>"
-            f'<p style="{SMALL}">One careful reading, not an answer key: if you judged '
-            "otherwise, name the event that decided it for you.</p>",
-            label="Course reading: read it after you have judged",
+        + details(
+            READING_SUMMARY,
+            prompt_block(
+                f"<p><strong>{esc(check['verdict'])}.</strong> {esc(check['explanation'])}</p>"
+                f'<p style="{SMALL}">One careful reading, not an answer key: if you judged '
+                "otherwise, name the event that decided it for you.</p>",
+                label="Course reading",
+            ),
+            cls="kp-reading",
         )
     )
 
@@ -125,7 +133,7 @@ class ForecastTracker(FigureExplorer):
         self.response.value = prompt_block(
             f"You judged “{esc(claim)}”: in June 2007, <strong>{esc(then)}</strong>; since "
             f"then, <strong>{esc(since)}</strong>. Write one sentence for each judgement "
-            "naming the event that decided it, then compare with the course's reading at the end "
+            "naming the event that decided it, then open the course's reading at the end "
             "of the card. There is no answer key: our pairing of events is a prompt, and our "
             "reading is one reading."
         )
