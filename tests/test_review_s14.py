@@ -95,3 +95,46 @@ def test_c11_premise_is_judged_with_the_inter_korean_military_track():
     assert arms < csbms
     assert "no inter-Korean arms reduction" in explanation[arms:csbms]
     assert "§15 row N2" in explanation[csbms:]
+
+
+# --- notebook 03: findings 6, 8 and 9 ----------------------------------------------------------
+
+RECORD_BLOCK = re.compile(r"\*\*Record:\*\*(.*?)\n\*Source: ([^\n]*)", re.S)
+
+
+def test_03_record_blocks_hold_no_course_gloss_on_the_essay():
+    """Finding 6: the course's reading of ¶7 sits after the Record block, not inside it."""
+    text = _markdown("03")
+    blocks = RECORD_BLOCK.findall(text)
+    assert len(blocks) >= 6
+    for body, _source in blocks:
+        assert "(¶" not in body, body[:200]
+    assert 'spells out what "peace regime" means' in text
+
+
+def test_03_presents_commands_not_states_as_a_contested_reading(facts_text):
+    """Finding 8: Beijing's P32 and Pyongyang's P5 beside the commands reading."""
+    text = _markdown("03")
+    blocks = "".join(body + source for body, source in RECORD_BLOCK.findall(text))
+    for quote in (
+        "will continue to play a suitable role as a signatory to the Armistice Agreement",
+        "As signatories to the Armistice Agreement the DPRK and the U.S.",
+    ):
+        assert quote in blocks and quote in facts_text, quote
+    assert "§10 rows P32 and P5" in blocks
+    assert "legal reading" in text and "contest" in text
+    takeaways = _cell("03", "## Key takeaways")
+    assert "China took part through the CPV" not in takeaways
+    assert "P32" in takeaways and "P5" in takeaways
+
+
+def test_03_cancellation_names_the_veto_and_the_states_positions():
+    """Finding 9: the P5 veto, the PRC (P36), the DPRK (P14) and Seoul's split (P22, P25/P26)."""
+    text = _markdown("03")
+    start = text.index('**What would "cancellation" involve?**')
+    section = text[start : text.index("</details>", start)]
+    assert "veto" in section and "permanent member" in section
+    assert "course fact sheet §8 row B1 and §9 row A42" in section
+    assert "§10 rows P36, P14, P22, P25 and P26" in section
+    for words in ("has no legal basis", "illegally kept in south Korea", "will not be affected"):
+        assert words in section, words
