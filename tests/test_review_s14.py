@@ -138,3 +138,15 @@ def test_03_cancellation_names_the_veto_and_the_states_positions():
     assert "§10 rows P36, P14, P22, P25 and P26" in section
     for words in ("has no legal basis", "illegally kept in south Korea", "will not be affected"):
         assert words in section, words
+
+
+# --- finding 12: 00 explains why C23, in the present tense, is a forecast ---------------------
+
+
+def test_00_explains_why_c23_is_a_forecast():
+    definition = "what will, is likely to, or may happen"
+    assert definition in _markdown("02")  # 02's definition of a forecast
+    assert kpeace.load("claims").set_index("claim_id").loc["C23", "kind"] == "forecast"
+    answer = next(p for p in _markdown("00").split("</details>") if "C23 (" in p)
+    assert "present tense" in answer and definition in answer
+    assert "“These negotiations will involve” (¶7)" in answer
