@@ -150,3 +150,15 @@ def test_00_explains_why_c23_is_a_forecast():
     answer = next(p for p in _markdown("00").split("</details>") if "C23 (" in p)
     assert "present tense" in answer and definition in answer
     assert "“These negotiations will involve” (¶7)" in answer
+
+
+# --- finding 17: the teacher guide's intro agrees with its later sections ---------------------
+
+
+def test_teacher_guide_intro_lets_people_bring_sourced_outside_knowledge():
+    guide = (ROOT / "notebooks" / "TEACHER_GUIDE.md").read_text(encoding="utf-8")
+    intro = guide[: guide.index("\n## 00 · ")]
+    assert "come only from the course fact sheet" not in intro
+    assert "course fact sheet" in intro and "where it comes from" in intro
+    # the later sections invite it too (issue 10 §7)
+    assert "where it comes from" in guide[len(intro) :]
