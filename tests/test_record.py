@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 ROW = re.compile(r"^\| ([ABNP]\d+) \| ")
-COUNTS = {"B": 34, "A": 46, "P": 52}
+COUNTS = {"B": 34, "A": 46, "P": 54}
 NEW_TABLES = ("perspectives", "key_texts", "why_us")
 
 
@@ -95,7 +95,7 @@ def test_every_addendum_row_is_in_the_data(tables, facts_text):
     # deliberately merged into §1 events rather than repeated
     assert merged == {"B16", "A46"}
     assert not merged & set(events["record_row"])
-    assert set(tables["perspectives"]["perspective_id"]) == {f"P{i}" for i in range(1, 53)}
+    assert set(tables["perspectives"]["perspective_id"]) == {f"P{i}" for i in range(1, 55)}
 
 
 def test_new_events_copy_their_fact_sheet_row(tables, facts_text):
@@ -209,7 +209,7 @@ def test_key_texts_cover_the_agreements(tables):
 def test_perspectives_cover_six_governments_and_three_questions(tables):
     persp = tables["perspectives"]
     counts = persp["actor"].value_counts()
-    assert counts.to_dict() == {"DPRK": 15, "ROK": 12, "PRC": 9, "US": 8, "JPN": 5, "RUS": 3}
+    assert counts.to_dict() == {"DPRK": 15, "ROK": 12, "PRC": 9, "US": 8, "JPN": 5, "RUS": 5}
     questions = {q for cell in persp["questions"] for q in cell}
     assert questions == set(tables["perspective_questions"]["question_id"])
     for actor in ("DPRK", "ROK", "PRC", "JPN", "RUS", "US"):

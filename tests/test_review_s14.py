@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 
 import kpeace
 
@@ -162,3 +163,32 @@ def test_teacher_guide_intro_lets_people_bring_sourced_outside_knowledge():
     assert "course fact sheet" in intro and "where it comes from" in intro
     # the later sections invite it too (issue 10 §7)
     assert "where it comes from" in guide[len(intro) :]
+
+
+# --- finding 10: the record gap (inter-Korean track 2005–June 2007; Russia and China before 2007)
+
+
+def test_the_record_holds_the_inter_korean_track_of_spring_2007():
+    events = kpeace.load("events")
+    essay = pd.Timestamp("2007-06-06")
+    track = events[
+        (events["lane"] == "inter-Korean")
+        & (events["date"] >= pd.Timestamp("2005-01-01"))
+        & (events["date"] < essay)
+    ]
+    spring = track[track["date"] >= pd.Timestamp("2007-01-01")]
+    assert len(spring) >= 3, list(spring["title"])
+    assert spring["record_row"].str.startswith("N").all()
+    assert spring["source_detail"].str.len().gt(40).all()
+    titles = " ".join(spring["title"])
+    assert "general-level military talks" in titles and "test runs" in titles
+
+
+def test_russia_has_sourced_positions_before_2007(facts_text):
+    persp = kpeace.load("perspectives")
+    russia = persp[(persp["actor"] == "RUS") & (persp["year"] < 2007)]
+    assert set(russia["perspective_id"]) == {"P53", "P54"}
+    for row in russia.itertuples():
+        assert "parties" in row.questions and row.confidence == "medium"
+        assert row.excerpt.split('" (')[0].strip('"') in facts_text
+    assert "Chinese position on a peace regime or the armistice between 1997" in facts_text
