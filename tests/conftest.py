@@ -76,8 +76,14 @@ class OfflinePage:
     errors: list[str]
 
 
-def open_offline(browser: Any, url: str, width: int = 1000, height: int = 1200) -> OfflinePage:
-    """Open ``url`` in a new context of ``browser``: no request leaves the machine."""
+def open_offline(
+    browser: Any, url: str, width: int = 1000, height: int = 1200, timeout: float = 30_000
+) -> OfflinePage:
+    """Open ``url`` in a new context of ``browser``: no request leaves the machine.
+
+    ``timeout`` (ms) is how long loading may take; a handout with many figures needs longer on
+    a busy machine.
+    """
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     opened = OfflinePage(context, page, [], [])
@@ -89,7 +95,7 @@ def open_offline(browser: Any, url: str, width: int = 1000, height: int = 1200) 
     page.route(re.compile(r"^https?://"), refuse)
     page.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: opened.errors.append(str(e)))
-    page.goto(url)
+    page.goto(url, timeout=timeout)
     return opened
 
 

@@ -1,4 +1,4 @@
-"""Issue 10 §5–§7: the corrections, the assessed objectives (00, 02, 03) and teachers' knowledge."""
+"""Issue 10 §5–§7: the corrections, the assessed objectives (00–05) and teachers' knowledge."""
 
 from __future__ import annotations
 
@@ -187,6 +187,38 @@ RUBRICS = [
     ("00", "Rubric for the task", "Check your answer against three points"),
     ("02", "Rubric for the CSBM task", "A full answer does three things"),
     ("03", "Rubric for the written trace", "Check your sentences against three points"),
+    (
+        "01",
+        "Rubric for the armistice explanation",
+        "Check your sentences against three points: (1) who made the armistice",
+    ),
+    (
+        "04",
+        "Rubric for the record's answer",
+        "Check your answer against three points: (1) it joins",
+    ),
+    (
+        "04",
+        "Rubric for the counting task",
+        "Check your sentences against three points: (1) the counts",
+    ),
+    (
+        "04",
+        "Rubric for the remedy task",
+        "Check your sentences against three points: (1) each contradiction",
+    ),
+    ("04", "Rubric for the network task", "Check your two sentences against two points"),
+    ("04", "Rubric for the similarity task", "Check your own two sentences"),
+    (
+        "05",
+        "Rubric for the retelling",
+        "Check your sentences against three points: (1) the five steps",
+    ),
+    (
+        "05",
+        "Rubric for the judge-twice task",
+        "There is no answer key, so check the way you judged",
+    ),
 ]
 
 
@@ -213,12 +245,59 @@ def _minutes(teacher: str) -> tuple[int, int]:
     return int(match.group(1)), sum(numbers)
 
 
-@pytest.mark.parametrize("notebook", ["00", "01", "02", "03"])
+@pytest.mark.parametrize("notebook", ["00", "01", "02", "03", "04", "05"])
 def test_the_lesson_fits_its_stated_time(notebook):
     stated, planned = _minutes(_text(notebook, teacher=True))
     assert stated == planned
     title = _text(notebook, teacher=False)
     assert f"*Estimated time: {stated} minutes*" in title
+
+
+#: Objectives asking for reasoning in the learner's own words: a written task with a rubric.
+WRITTEN = re.compile(r"\b(explain|weigh|retell|judge|in your own words)\b", re.I)
+
+
+def _objectives(notebook: str) -> list[str]:
+    cell = next(c.source for c in _cells(notebook) if c.source.startswith("## Learning objectives"))
+    found = re.findall(r"^- (.+?);?$|^- (.+?)\.$", cell, re.M)
+    objectives = [(a or b).rstrip(";.") for a, b in found]
+    assert len(objectives) >= 5, notebook
+    return objectives
+
+
+def _section(markdown: str, heading: str) -> str:
+    match = re.search(rf"^#{{2,3}} {re.escape(heading)}\s*$", markdown, re.M)
+    assert match, heading
+    rest = markdown[match.end() :]
+    end = re.search(r"^## ", rest, re.M)
+    return rest[: end.start() if end else None]
+
+
+@pytest.mark.parametrize("notebook", ["01", "04", "05"])
+def test_every_objective_has_its_assessment(notebook):
+    guide = _guide(notebook)
+    table = guide[guide.index("### Objectives and their assessment") :]
+    table = table[: table.index("\n### ", 5)]
+    rows = re.findall(r"^\| (?!Objective|---)(.+?) \| (.+?) \|$", table, re.M)
+    assert [objective for objective, _ in rows] == _objectives(notebook)
+    student, teacher = _text(notebook, teacher=False), _text(notebook, teacher=True)
+    code = "\n".join(c.source for c in _cells(notebook) if c.cell_type == "code")
+    rubrics = {rubric for nb, rubric, _ in RUBRICS if nb == notebook}
+    for objective, assessed in rows:
+        checks = re.findall(r"\bq\d-\d\b", assessed)
+        written = re.findall(r"\((Rubric for [^)]+)\)", assessed)
+        sections = re.findall(r'"([^"]+)"', assessed)
+        assert checks or written or sections, objective
+        for check in checks:
+            assert f'kw.self_check("{check}")' in code, (objective, check)
+        for rubric in written:
+            assert rubric in rubrics and f"**{rubric}**" in teacher, (objective, rubric)
+        for heading in sections:
+            part = _section(student, heading)
+            assert re.search(r"\*\*(Task|Think)\b", part), (objective, heading)
+            assert "<summary>Check your answer</summary>" in part, (objective, heading)
+        if WRITTEN.search(objective):
+            assert written, f"{notebook}: '{objective}' needs a written task with a rubric"
 
 
 def test_00_answers_name_no_claim_ids_for_paragraph_9():

@@ -11,7 +11,7 @@ import pytest
 
 import kpeace
 from kpeace import figures, prompts
-from kpeace.figures._style import OKABE_ITO, PALETTE
+from kpeace.figures._style import OKABE_ITO, PALETTE, labels_on_the_left
 from kpeace.widgets.peninsula_map import map_layers
 
 NAMES = dict(
@@ -94,6 +94,12 @@ def test_readable_at_375_px(name):
     ys = [menu.y for menu in fig.layout.updatemenus]
     assert len(set(ys)) == len(ys), "controls share a row and would overlap on a phone"
     assert fig.layout.autosize and fig.layout.width is None
+    # a dropdown is as wide as its longest label: 46 characters at 12 px still fit 375 px
+    # (tests/test_handouts.py opens every menu at 375 px in Chromium)
+    longest = max(len(b.label) for menu in fig.layout.updatemenus for b in menu.buttons)
+    assert longest <= 46, longest
+    edge = ("right", 1.0) if labels_on_the_left(fig) else ("left", 0.0)
+    assert {(menu.xanchor, menu.x) for menu in fig.layout.updatemenus} == {edge}
 
 
 def _colours(node, key: str = "") -> list[str]:

@@ -483,3 +483,47 @@ def test_the_vendored_font_covers_every_hangul_character_of_the_course():
     cmap = TTFont(str(refresh.OUTPUT)).getBestCmap()
     missing = "".join(sorted(c for c in course if ord(c) not in cmap))
     assert not missing, f"run `python -m kpeace.handouts.fonts.refresh`: {missing} not in the font"
+
+
+PHONE = 375
+MENU_BOXES = """() => Array.from(document.querySelectorAll(
+    '.js-plotly-plot g.updatemenu-header-group, .js-plotly-plot g.updatemenu-button,'
+    + ' .js-plotly-plot g.slider-container'))
+  .map(el => { const b = el.getBoundingClientRect();
+    const plot = el.closest('.js-plotly-plot').querySelector('.gtitle');
+    return {figure: plot ? plot.textContent : '', left: b.left, right: b.right, width: b.width}; })
+  .filter(b => b.width > 0)"""
+
+
+def _menus_at_phone_width(offline, path: Path) -> tuple[list[dict], list[int]]:
+    """Every menu and slider box on the page at 375 px, with each dropdown opened in turn."""
+    opened = offline(path.as_uri(), width=PHONE, height=800, timeout=120_000)
+    page = opened.page
+    page.set_default_timeout(120_000)
+    try:
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length")
+        boxes = page.evaluate(MENU_BOXES)
+        widths = [page.evaluate("document.documentElement.scrollWidth")]
+        headers = page.locator(".js-plotly-plot g.updatemenu-header-group")
+        for i in range(headers.count()):
+            headers.nth(i).click()
+            boxes += page.evaluate(MENU_BOXES)
+            widths.append(page.evaluate("document.documentElement.scrollWidth"))
+            headers.nth(i).click()
+        assert not opened.errors, opened.errors
+    finally:
+        opened.context.close()
+    return boxes, widths
+
+
+@pytest.mark.parametrize("edition", ["student", "teacher"])
+def test_every_figure_menu_fits_a_phone(handouts, offline, edition):
+    with_menus = {}
+    for path in NOTEBOOKS[1:]:  # 00 has no figure with menus
+        boxes, widths = _menus_at_phone_width(offline, handouts / f"{path.stem}.{edition}.html")
+        with_menus[path.stem] = {b["figure"] for b in boxes}
+        outside = [b for b in boxes if b["left"] < 0 or b["right"] > PHONE]
+        assert not outside, (path.stem, outside)
+        assert max(widths) <= PHONE, (path.stem, widths)
+    assert all(with_menus.values()), with_menus
+    assert "Forecasts and premises, then and since" in with_menus["05_hindsight"]

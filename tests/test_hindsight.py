@@ -283,3 +283,43 @@ def test_the_course_reading_opens_only_on_request_in_chromium(checks, offline, t
         assert verdict.is_visible()
     finally:
         opened.context.close()
+
+
+def test_notebook_05_says_c23_is_a_borderline_forecast_and_why_it_is_tracked(checks):
+    assert _row_kind(checks, "C23") == "forecast"  # the data and the notebook agree
+    nb = _notebook_05()
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    part = next(p for p in text.split("\n\n") if "C23" in p and "borderline" in p)
+    assert "**borderline forecast**" in part
+    assert "present tense, “relate to” (¶7)" in part  # why it is borderline
+    assert (
+        "tracks it as a forecast anyway" in part
+        and "“These negotiations will involve” (¶7)" in part
+    )
+    assert "judge it only by what could be known in June 2007" in part  # the premise reading
+
+
+def _row_kind(checks: pd.DataFrame, claim: str) -> str:
+    rows = checks[checks["claim_id"] == claim]
+    assert len(rows) == 1, claim
+    return str(rows.iloc[0]["kind"])
+
+
+NON_US = {"ROK", "PRC", "DPRK"}
+
+
+def test_notebook_05_reads_the_essay_from_outside_washington():
+    perspectives = kpeace.load("perspectives")
+    actor = dict(zip(perspectives["perspective_id"], perspectives["actor"], strict=True))
+    nb = _notebook_05()
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    synthesis = text[text.index("## Synthesis: reading the essay today") :]
+    synthesis = synthesis[: synthesis.index("\n## ")]
+    discuss = next(
+        line for line in text.splitlines() if line.startswith("3. **Your advice today.**")
+    )
+    assert "| **Whose reading?**" in synthesis
+    for part, needed in ((synthesis, NON_US), (discuss, NON_US)):
+        cited = re.findall(r"\brows? (P\d+)\b", part)
+        assert cited, part[:80]
+        assert {actor[row] for row in cited} >= needed, cited

@@ -224,10 +224,35 @@ MENU_TOP = 44
 MENU_STEP = 40
 
 
+def labels_on_the_left(fig: go.Figure) -> bool:
+    """Whether the y axis prints tick labels at the left of the plot area.
+
+    Such labels push the plot area's left edge to the right by their width, which is not known
+    until the browser draws them.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        A figure whose y axis is already set up.
+
+    Returns
+    -------
+    bool
+        True when the y axis has tick texts that are shown on its left side.
+    """
+    axis = fig.layout.yaxis
+    return axis.ticktext is not None and axis.showticklabels is not False and axis.side != "right"
+
+
 def place_menus(fig: go.Figure, menus: Sequence[dict[str, Any]]) -> go.Figure:
     """Stack the controls under the title, one row each, and make room for them.
 
     One control per row keeps every figure usable at 375 px: side-by-side menus would overlap.
+    Plotly places menus in plot-area coordinates. Menus start at the plot area's left edge,
+    which is the figure's left margin, unless the y axis prints tick labels there
+    (:func:`labels_on_the_left`): then they would start after labels of unknown width and could
+    run past the right edge of a phone, so they are anchored to the plot area's right edge
+    instead, which sits a fixed margin inside the figure. Call it after the axes are set up.
 
     Parameters
     ----------
@@ -245,10 +270,12 @@ def place_menus(fig: go.Figure, menus: Sequence[dict[str, Any]]) -> go.Figure:
     height = fig.layout.height or 460
     bottom = fig.layout.margin.b if fig.layout.margin.b is not None else 40
     plot = max(height - top - bottom, 100)
+    x, anchor = (1.0, "right") if labels_on_the_left(fig) else (0.0, "left")
     placed = []
     for i, menu in enumerate(menus):
         from_top = MENU_TOP + MENU_STEP * i
-        placed.append({**menu, "x": 0.0, "y": 1 + (top - from_top) / plot, "yanchor": "top"})
+        y = 1 + (top - from_top) / plot
+        placed.append({**menu, "x": x, "xanchor": anchor, "y": y, "yanchor": "top"})
     fig.update_layout(margin={"t": top}, updatemenus=placed)
     return fig
 

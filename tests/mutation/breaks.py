@@ -772,4 +772,37 @@ BREAKS: tuple[Break, ...] = (
         tests=("tests/test_hindsight.py", "-k", "row_references"),
         description="a tracker card cites a §15 row that does not exist",
     ),
+    # --- issue 10 course helper: menus at 375 px ---------------------------------------------
+    Break(
+        id="menus-ignore-tick-labels",
+        file="kpeace/figures/_style.py",
+        old='x, anchor = (1.0, "right") if labels_on_the_left(fig) else (0.0, "left")',
+        new='x, anchor = 0.0, "left"',
+        tests=("tests/test_handouts.py", "-k", "menu_fits and student"),
+        description="menus start after the y tick labels and run past a phone's right edge",
+    ),
+    Break(
+        id="c23-not-called-borderline",
+        file="notebooks/05_hindsight.ipynb",
+        old="**borderline forecast**",
+        new="**forecast**",
+        tests=("tests/test_hindsight.py", "-k", "borderline"),
+        description="05 no longer says C23 (a present-tense judgement) is a borderline forecast",
+    ),
+    Break(
+        id="discuss-3-only-seoul",
+        file="notebooks/05_hindsight.ipynb",
+        old="row P29 for China, row P9 for North Korea",
+        new="row P46 for the United States",
+        tests=("tests/test_hindsight.py", "-k", "outside_washington"),
+        description="05's Discuss 3 loses its Chinese and North Korean readings",
+    ),
+    Break(
+        id="objective-left-unassessed",
+        file="notebooks/TEACHER_GUIDE.md",
+        old="| written task (Rubric for the retelling) |",
+        new="| the synthesis |",
+        tests=("tests/test_corrections.py", "-k", "objective_has"),
+        description="05's 'retell the argument' objective has no assessment",
+    ),
 )
