@@ -182,7 +182,7 @@ def keep(answer: Answer, folder: Path | None = None) -> bool:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # one write of one whole line in append mode: lines of two kernels never interleave
-        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             os.write(descriptor, (answer.to_json() + "\n").encode("utf-8"))
         finally:

@@ -277,6 +277,14 @@ class ExportHandler(PulseHandler):
         self.finish(self.pulse.store.export_csv())
 
 
+class PlotlyHandler(web.StaticFileHandler):
+    """plotly.js from the installed plotly package, declared UTF-8 (it holds non-ASCII)."""
+
+    def get_content_type(self) -> str:
+        """Return JavaScript in UTF-8."""
+        return "text/javascript; charset=utf-8"
+
+
 def make_app(pulse: Pulse, cookie_secret: bytes) -> web.Application:
     """Build the tornado application.
 
@@ -303,7 +311,7 @@ def make_app(pulse: Pulse, cookie_secret: bytes) -> web.Application:
             (prefix + "reveal", RevealHandler, shared),
             (prefix + "reset", ResetHandler, shared),
             (prefix + "export.csv", ExportHandler, shared),
-            (prefix + r"static/(plotly\.min\.js)", web.StaticFileHandler, {"path": str(PLOTLY_JS)}),
+            (prefix + r"static/(plotly\.min\.js)", PlotlyHandler, {"path": str(PLOTLY_JS)}),
             (prefix + "oauth_callback", HubOAuthCallbackHandler),
         ],
         cookie_secret=cookie_secret,

@@ -121,7 +121,7 @@ def cookie_secret(db: Path) -> bytes:
 
 
 def serve(config: Settings) -> None:
-    """Serve the pulse until interrupted.
+    """Serve the pulse until SIGINT or SIGTERM (how JupyterHub stops a service).
 
     Parameters
     ----------
@@ -134,6 +134,7 @@ def serve(config: Settings) -> None:
         If the address cannot be listened on (e.g. the port is taken).
     """
     import asyncio
+    import signal
 
     from jupyterhub.services.auth import HubOAuth
 
@@ -154,6 +155,11 @@ def serve(config: Settings) -> None:
             f"(database {config.db})",
             flush=True,
         )
-        await asyncio.Event().wait()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):  # the hub stops services with these
+            loop.add_signal_handler(signum, stop.set)  # (even where SIGINT was ignored)
+        await stop.wait()
+        print("kpeace pulse: stopped", flush=True)
 
     asyncio.run(main())
