@@ -151,7 +151,7 @@ class DashboardHandler(PulseHandler):
             f'{xsrf}<button class="danger">Reset: start a new session</button></form>'
         )
         body = (
-            f"<p>Session {session}, started {esc(started)} (UTC). Learners "
+            f"<p>Session {session}, started {esc(started[:16].replace('T', ' '))} UTC. Learners "
             f"{'<strong>can</strong> see' if revealed else 'cannot see'} the class result"
             f' at <a href="{prefix}class">{prefix}class</a>.</p>'
             f'<div class="pulse-controls">{toggle}'

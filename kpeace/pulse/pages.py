@@ -31,8 +31,7 @@ h2{font-size:1.1em;margin:.2em 0 .4em}
 .pulse-card{background:#fff;border:1px solid #d0d0d0;border-radius:6px;padding:.8em 1em;
 margin:1em 0}
 .pulse-numbers{font-size:1.05em;margin:.2em 0 .5em}
-.pulse-chart{min-height:220px}
-table{border-collapse:collapse;margin:.4em 0;font-size:.95em}
+table{border-collapse:collapse;margin:.4em 0;font-size:.95em;width:100%}
 th,td{border:1px solid #c8c8c8;padding:.25em .55em;text-align:left;vertical-align:top}
 th{background:#e8eef7}
 .pulse-controls form{display:inline-block;margin:0 .6em .4em 0}
@@ -189,7 +188,8 @@ def card(question: Question, result: QuestionResult) -> str:
         f'aria-labelledby="{esc(ident)}-title">'
         f'<h2 id="{esc(ident)}-title">{esc(question.question_id)}: {esc(question.prompt)}</h2>'
         f'<p class="pulse-numbers">{numbers}</p>'
-        f'<div class="pulse-chart" role="img" aria-label="{esc(alt_text(fig))}"></div>'
+        f'<div class="pulse-chart" role="img" aria-label="{esc(alt_text(fig))}" '
+        f'style="height:{fig.layout.height}px"></div>'
         f'<script type="application/json" class="pulse-figure">{figure_json}</script>'
         f"<table><caption>First answers to {esc(question.question_id)} "
         f"(✓ marks the right answer)</caption>"
