@@ -208,7 +208,7 @@ def pulse_target() -> tuple[str, str] | None:
     return base.rstrip("/") + "/api/answers", token
 
 
-def post(answer: Answer, url: str, token: str, timeout: float = SEND_TIMEOUT) -> int:
+def post(answer: Answer, url: str, token: str, timeout: float | None = None) -> int:
     """POST one answer to the pulse, authenticated with the learner's server token.
 
     Parameters
@@ -220,7 +220,7 @@ def post(answer: Answer, url: str, token: str, timeout: float = SEND_TIMEOUT) ->
     token : str
         The single-user server's ``JUPYTERHUB_API_TOKEN`` (sent as ``Authorization: token``).
     timeout : float, optional
-        Seconds before giving up.
+        Seconds before giving up (default: :data:`SEND_TIMEOUT`).
 
     Returns
     -------
@@ -239,7 +239,7 @@ def post(answer: Answer, url: str, token: str, timeout: float = SEND_TIMEOUT) ->
         method="POST",
         headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=timeout) as response:
+    with urllib.request.urlopen(request, timeout=timeout or SEND_TIMEOUT) as response:
         return int(response.status)
 
 

@@ -175,7 +175,7 @@ class _Recorder(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).received.append((self.path, self.headers["Authorization"], body))
         type(self).arrived.set()
-        type(self).release.wait(30)
+        type(self).release.wait(300)
         self.send_response(201)
         self.end_headers()
 
@@ -222,14 +222,19 @@ def test_under_a_hub_the_choice_is_posted_with_the_server_token(fake_pulse, caps
     assert len(answers.read_answers().answers) == 2  # and kept locally too
 
 
-def test_a_slow_pulse_never_holds_up_the_widget(fake_pulse, capsys):
-    """The pulse holds the request open; the widget has already shown its feedback."""
+def test_a_slow_pulse_never_holds_up_the_widget(fake_pulse, monkeypatch, capsys):
+    """The pulse holds the request open; the self-check has already answered the learner."""
+    monkeypatch.setattr(answers, "SEND_TIMEOUT", 120.0)  # a send that waits as long as it may
     check = kw.self_check("q1-3")
-    result = check.answer(_right("q1-3"))
-    assert fake_pulse.arrived.wait(30)
-    assert not fake_pulse.release.is_set()  # the pulse has not answered yet...
-    assert result.correct is True and "✓" in check.feedback.value  # ...the learner has feedback
+    given = {}
+    learner = threading.Thread(target=lambda: given.update(result=check.answer(_right("q1-3"))))
+    learner.start()
+    assert fake_pulse.arrived.wait(30)  # the POST is at the pulse, which has not replied
+    learner.join(60)  # a bound, not a timing: a send in the foreground would block until release
+    finished = not learner.is_alive()
     fake_pulse.release.set()
+    assert finished, "the self-check waited for the pulse"
+    assert given["result"].correct is True and "✓" in check.feedback.value
     assert answers.wait_for_sends(30)
     assert capsys.readouterr() == ("", "")
 
