@@ -251,6 +251,12 @@ def _cmd_pulse(args: argparse.Namespace) -> int:
     import sqlite3
 
     try:
+        import jupyterhub.services.auth  # noqa: F401 — the service signs users in through it
+    except ImportError:
+        raise CommandError(
+            "the class pulse needs JupyterHub; install it with: pip install 'kpeace[hub]'"
+        ) from None
+    try:
         serve(config)
     except sqlite3.Error as err:
         raise CommandError(

@@ -375,6 +375,19 @@ def test_pulse_command_errors_are_one_line(
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
+def test_pulse_command_without_jupyterhub_says_how_to_install_it(tmp_path, monkeypatch, capsys):
+    for name, value in HUB_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setitem(sys.modules, "jupyterhub.services.auth", None)  # as if not installed
+    url = f"http://127.0.0.1:{_free_port()}"
+    assert main(["pulse", "--db", str(tmp_path / "p.sqlite"), "--url", url]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "kpeace pulse: the class pulse needs JupyterHub; install it with: "
+        "pip install 'kpeace[hub]'\n"
+    )
+
+
 def test_pulse_command_serves_as_a_hub_service(tmp_path):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTERHUB_")}

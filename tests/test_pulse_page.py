@@ -131,6 +131,12 @@ def test_learner_page_before_and_after_the_reveal(served, browser):
         )
         assert page.locator("form").count() == 0  # no teacher's controls
         page.screenshot(path=str(SHOTS / "pulse-learner.png"), full_page=True)
+        hidden = served.post("reveal", user="teacher:admin", data={"reveal": "0"})
+        assert hidden.status_code == 302
+        page.get_by_text("The teacher has not revealed the class result yet.").wait_for(
+            timeout=30_000
+        )  # the open page follows the teacher's choice
+        assert page.locator(".pulse-card").count() == 0
         assert outside == []
     finally:
         context.close()

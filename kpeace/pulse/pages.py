@@ -60,11 +60,14 @@ _SCRIPT = """
     try {
       const r = await fetch('%(fragment)s?since=' + encodeURIComponent(version),
                             {credentials: 'same-origin'});
-      if (r.status === 200) {
+      if (r.status === 403) {  // hidden again by the teacher, or signed out: say so
+        location.reload();
+      } else if (r.status === 200 && !r.redirected) {
         const html = await r.text();
         const fresh = document.createElement('div');
         fresh.innerHTML = html;
         const box = fresh.firstElementChild;
+        if (!box || box.id !== 'pulse-cards') { setTimeout(poll, 5000); return; }
         version = box.dataset.version;
         const old = new Map([...root.querySelectorAll('.pulse-card')].map(c => [c.id, c]));
         const cards = [...box.querySelectorAll('.pulse-card')];
