@@ -422,3 +422,29 @@ def test_pulse_command_serves_as_a_hub_service(tmp_path):
         process.terminate()
         process.wait(30)
     assert f"serving http://127.0.0.1:{port}/services/pulse/" in process.stdout.read()
+
+
+def test_cards_are_drawn_once_per_change_however_many_pages_ask(tmp_path, monkeypatch):
+    from kpeace.pulse import app, pages
+
+    pulse = app.Pulse(
+        store=PulseStore(tmp_path / "pulse.sqlite"),
+        questions=app.course_questions(),
+        hub_auth=pulse_server.hub_auth(),
+        prefix=pulse_server.PREFIX,
+    )
+    drawn = []
+    real = pages.card
+    monkeypatch.setattr(pages, "card", lambda q, r: drawn.append(q.question_id) or real(q, r))
+    pulse.store.record("ana", "q1-1", "a", False)
+    pulse.store.record("ana", "q2-1", "a", False)
+    first = pulse.cards()
+    assert sorted(drawn) == ["q1-1", "q2-1"]
+    reads = []
+    store_results = pulse.store.results
+    monkeypatch.setattr(pulse.store, "results", lambda: reads.append(1) or store_results())
+    assert [pulse.cards() for _ in range(30)] == [first] * 30  # thirty waiting pages
+    assert reads == []  # nothing changed: not even read again
+    pulse.store.record("ben", "q2-1", "b", False)
+    assert "<strong>2</strong> learner(s)" in pulse.cards()
+    assert sorted(drawn) == ["q1-1", "q2-1", "q2-1"]  # only the card that changed

@@ -75,11 +75,21 @@ class Pulse:
     hub_auth: HubOAuth
     prefix: str
     changed: Condition = field(default_factory=Condition)
+    _drawn: dict[tuple[Any, ...], str] = field(default_factory=dict, repr=False)
+    _last: tuple[str, str] = ("", "")
 
     def version(self) -> str:
         """Return the store's version as a string the pages send back."""
         state, last = self.store.version()
         return f"{state}.{last}"
+
+    def cards(self) -> str:
+        """Return the cards for the current version, drawn once however many pages ask."""
+        version = self.version()
+        if self._last[0] != version:
+            html = pages.cards(self.questions, self.store.results(), version, self._drawn)
+            self._last = (version, html)
+        return self._last[1]
 
 
 class PulseHandler(HubOAuthenticated, web.RequestHandler):
@@ -157,8 +167,7 @@ class DashboardHandler(PulseHandler):
             f'<div class="pulse-controls">{toggle}'
             f'<a class="button" href="{prefix}export.csv" download>Export CSV</a> {reset}</div>'
             f'<p id="pulse-status" class="pulse-status" aria-live="polite">'
-            f"{esc(pages.summary(results))}</p>"
-            + pages.cards(self.pulse.questions, results, self.pulse.version())
+            f"{esc(pages.summary(results))}</p>" + self.pulse.cards()
         )
         self.finish(
             pages.page(
@@ -187,8 +196,7 @@ class ClassHandler(PulseHandler):
         results = self.pulse.store.results()
         body = (
             '<p id="pulse-status" class="pulse-status" aria-live="polite">'
-            f"{esc(pages.summary(results))}</p>"
-            + pages.cards(self.pulse.questions, results, self.pulse.version())
+            f"{esc(pages.summary(results))}</p>" + self.pulse.cards()
         )
         self.finish(
             pages.page("Class result", body, prefix=prefix, fragment=f"{prefix}fragment?view=class")
@@ -208,7 +216,7 @@ class FragmentHandler(PulseHandler):
         if not self.is_teacher and not pulse.store.revealed():
             raise web.HTTPError(403, "The teacher has not revealed the class result yet.")
         self.set_header("Cache-Control", "no-store")
-        self.finish(pages.cards(pulse.questions, pulse.store.results(), pulse.version()))
+        self.finish(pulse.cards())
 
 
 class AnswerHandler(PulseHandler):

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -213,7 +214,10 @@ def summary(results: Mapping[str, QuestionResult]) -> str:
 
 
 def cards(
-    questions: Mapping[str, Question], results: Mapping[str, QuestionResult], version: str
+    questions: Mapping[str, Question],
+    results: Mapping[str, QuestionResult],
+    version: str,
+    cache: MutableMapping[tuple[Any, ...], str] | None = None,
 ) -> str:
     """Return the block of cards (what the page's script polls for), newest numbers.
 
@@ -225,13 +229,27 @@ def cards(
         Question id → :class:`QuestionResult` (those with answers).
     version : str
         The store's version, sent back by the script to wait for the next change.
+    cache : dict, optional
+        Cards already drawn, by their numbers: a card is drawn again only when they change.
 
     Returns
     -------
     str
         A ``<div>`` with one card per answered self-check, in course order.
     """
-    body = "".join(card(questions[q], results[q]) for q in questions if q in results)
+    cache = {} if cache is None else cache
+    parts = []
+    for q in questions:
+        if q not in results:
+            continue
+        r = results[q]
+        key = (q, r.learners, tuple(sorted(r.first_choices.items())), r.first_try_right, r.answers)
+        if key not in cache:
+            if len(cache) > 1000:
+                cache.clear()
+            cache[key] = card(questions[q], r)
+        parts.append(cache[key])
+    body = "".join(parts)
     if not body:
         body = '<p class="pulse-note">No answers yet in this session.</p>'
     return (
