@@ -448,3 +448,23 @@ def test_cards_are_drawn_once_per_change_however_many_pages_ask(tmp_path, monkey
     pulse.store.record("ben", "q2-1", "b", False)
     assert "<strong>2</strong> learner(s)" in pulse.cards()
     assert sorted(drawn) == ["q1-1", "q2-1", "q2-1"]  # only the card that changed
+
+
+def test_a_class_answering_at_once_through_http_is_counted_exactly(served):
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = ["q0-1", "q0-2", "q0-3", "q0-4", "q0-5"]
+
+    def learner(n):
+        return [
+            _answer(served, f"learner{n:02d}", q, _right(q) if n % 3 else _wrong(q)).status_code
+            for q in questions
+        ]
+
+    with ThreadPoolExecutor(30) as pool:
+        statuses = [s for row in pool.map(learner, range(30)) for s in row]
+    assert statuses == [201] * 150
+    results = served.pulse.store.results()
+    assert sorted(results) == questions
+    for q in questions:
+        assert (results[q].learners, results[q].answers, results[q].first_try_right) == (30, 30, 20)
