@@ -38,9 +38,9 @@ def served(tmp_path, monkeypatch):
     thread.stop()
 
 
-def _open(browser, url, user):
+def _open(browser, url, user, width=1000):
     """Open ``url`` as ``user``; loopback requests go through, anything else is refused."""
-    context = browser.new_context(viewport={"width": 1000, "height": 1400})
+    context = browser.new_context(viewport={"width": width, "height": 1400})
     host = url.split("/services/")[0]
     context.add_cookies([{"name": "test-user", "value": user, "url": host}])
     page = context.new_page()
@@ -137,6 +137,18 @@ def test_learner_page_before_and_after_the_reveal(served, browser):
             timeout=30_000
         )  # the open page follows the teacher's choice
         assert page.locator(".pulse-card").count() == 0
+        assert outside == []
+    finally:
+        context.close()
+
+
+def test_teacher_page_fits_a_phone(served, browser):
+    context, page, outside, _ = _open(browser, served.url, "teacher:admin", width=375)
+    try:
+        page.wait_for_function(
+            "document.querySelectorAll('.pulse-chart .main-svg').length >= 3", timeout=30_000
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
         assert outside == []
     finally:
         context.close()

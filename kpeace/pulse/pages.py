@@ -33,7 +33,9 @@ h2{font-size:1.1em;margin:.2em 0 .4em}
 margin:1em 0}
 .pulse-numbers{font-size:1.05em;margin:.2em 0 .5em}
 table{border-collapse:collapse;margin:.4em 0;font-size:.95em;width:100%}
-th,td{border:1px solid #c8c8c8;padding:.25em .55em;text-align:left;vertical-align:top}
+th,td{border:1px solid #c8c8c8;padding:.25em .4em;text-align:left;vertical-align:top;
+overflow-wrap:anywhere}
+@media (max-width:480px){header,main,footer{padding:.5em .5em}.pulse-card{padding:.6em .5em}}
 th{background:#e8eef7}
 .pulse-controls form{display:inline-block;margin:0 .6em .4em 0}
 button,.button{font:inherit;padding:.35em .8em;border:1px solid #0072b2;border-radius:4px;
