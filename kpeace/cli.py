@@ -407,7 +407,9 @@ def build_parser() -> argparse.ArgumentParser:
         "  kpeace pulse --db CLASS/state/pulse.sqlite",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    pulse.add_argument("--db", required=True, help="the SQLite database file (created if missing)")
+    pulse.add_argument(
+        "--db", required=True, metavar="FILE", help="the SQLite database file (created if missing)"
+    )
     pulse.add_argument(
         "--url", help="http://HOST:PORT to listen on (default: $JUPYTERHUB_SERVICE_URL)"
     )
