@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import socket
 import sqlite3
@@ -12,7 +13,10 @@ import sys
 import textwrap
 import threading
 import time
+import urllib.error
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 import requests
@@ -388,10 +392,54 @@ def test_pulse_command_without_jupyterhub_says_how_to_install_it(tmp_path, monke
     )
 
 
-def test_pulse_command_serves_as_a_hub_service(tmp_path):
+class _FakeHubAPI(BaseHTTPRequestHandler):
+    """The hub's ``GET /hub/api/user``: who owns this token, with which scopes."""
+
+    MODELS: ClassVar[dict[str, dict]] = {
+        "learner-server-token": {
+            "kind": "user",
+            "name": "ana",
+            "admin": False,
+            "scopes": ["access:servers!server=ana/", "access:services!service=pulse"],
+        },
+        "token-without-the-pulse-scope": {
+            "kind": "user",
+            "name": "ben",
+            "admin": False,
+            "scopes": ["access:servers!server=ben/", "users:activity!user=ben"],
+        },
+    }
+    seen: ClassVar[list[str]] = []
+
+    def do_GET(self):
+        token = self.headers.get("Authorization", "").removeprefix("token ")
+        type(self).seen.append(self.path)
+        model = self.MODELS.get(token) if self.path == "/hub/api/user" else None
+        body = json.dumps(model or {"status": 403, "message": "no such token"}).encode()
+        self.send_response(200 if model else 403)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_pulse_command_serves_as_a_hub_service_and_checks_kernel_tokens(tmp_path):
+    """The real service, started as the hub starts it; the kernel's sender posts to it."""
+    from kpeace import answers
+
+    hub = ThreadingHTTPServer(("127.0.0.1", 0), _FakeHubAPI)
+    threading.Thread(target=hub.serve_forever, daemon=True).start()
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTERHUB_")}
-    env.update(HUB_ENV, JUPYTERHUB_SERVICE_URL=f"http://127.0.0.1:{port}")
+    env.update(
+        HUB_ENV,  # what JupyterHub gives a managed service (Service.start, Spawner.get_env)
+        JUPYTERHUB_API_URL=f"http://127.0.0.1:{hub.server_address[1]}/hub/api",
+        JUPYTERHUB_SERVICE_NAME="pulse",
+        JUPYTERHUB_OAUTH_ACCESS_SCOPES='["access:services", "access:services!service=pulse"]',
+        JUPYTERHUB_SERVICE_URL=f"http://127.0.0.1:{port}",
+    )
     db = tmp_path / "state" / "pulse.sqlite"
     kpeace = Path(sys.executable).with_name("kpeace")
     process = subprocess.Popen(
@@ -416,12 +464,27 @@ def test_pulse_command_serves_as_a_hub_service(tmp_path):
         login = requests.get(base, timeout=5, allow_redirects=False)
         assert login.status_code == 302
         assert "/hub/api/oauth2/authorize?client_id=service-pulse" in login.headers["Location"]
+
+        # the learner's kernel: its server token holds access:services!service=pulse
+        record = answers.Answer("q1-1", kw.self_check("q1-1").question.correct, True)
+        assert answers.post(record, base + "api/answers", "learner-server-token") == 201
+        for token in ("token-without-the-pulse-scope", "not-a-token"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                answers.post(record, base + "api/answers", token)
+            assert refused.value.code == 403
+        assert "/hub/api/user" in _FakeHubAPI.seen
+        result = PulseStore(db).results()["q1-1"]
+        assert (result.learners, result.first_try_right) == (1, 1)
         assert db.is_file() and (tmp_path / "state" / "pulse.sqlite.cookie_secret").is_file()
         assert oct((tmp_path / "state" / "pulse.sqlite.cookie_secret").stat().st_mode)[-3:] == "600"
     finally:
-        process.terminate()
-        process.wait(30)
-    assert f"serving http://127.0.0.1:{port}/services/pulse/" in process.stdout.read()
+        process.terminate()  # SIGTERM, as JupyterHub stops a service
+        status = process.wait(30)
+        hub.shutdown()
+        hub.server_close()
+    output = process.stdout.read()
+    assert f"serving http://127.0.0.1:{port}/services/pulse/" in output
+    assert "kpeace pulse: stopped" in output and status == 0
 
 
 def test_cards_are_drawn_once_per_change_however_many_pages_ask(tmp_path, monkeypatch):

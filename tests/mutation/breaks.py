@@ -780,4 +780,12 @@ BREAKS: tuple[Break, ...] = (
         tests=("tests/test_answers.py", "-k", "kernel_restart"),
         description="kw.progress() calls a self-check right at the first try when a later try was right",
     ),
+    Break(
+        id="pulse-accepts-any-hub-token",
+        file="kpeace/pulse/app.py",
+        old='    """Base of every page: the hub\'s user, the teacher check and readable error pages."""\n',
+        new='    """Base of every page: the hub\'s user, the teacher check and readable error pages."""\n\n    hub_scopes = None\n',
+        tests=("tests/test_pulse.py", "-k", "checks_kernel_tokens"),
+        description="the pulse accepts a hub token that lacks access:services!service=pulse",
+    ),
 )
