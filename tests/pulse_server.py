@@ -1,8 +1,10 @@
 """Run the pulse web app on loopback in a thread, with the hub's sign-in replaced by a double.
 
 The double sits where JupyterHub's ``HubOAuthenticated.get_current_user`` sits: it reads the
-user from an ``X-Test-User`` header or a ``test-user`` cookie (``name`` or ``name:admin``).
-Everything else (the handlers, the HubOAuth client's login redirect and xsrf token) is real.
+user from an ``X-Test-User`` header (treated like a token) or a ``test-user`` cookie (treated
+like HubOAuth's cookie: a request that is not a page view must carry the page's xsrf token),
+``name`` or ``name:admin``. Everything else (the handlers, the HubOAuth client's login
+redirect and xsrf tokens) is real.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from jupyterhub._xsrf_utils import _needs_check_xsrf
 from jupyterhub.services.auth import HubOAuth
+from tornado import web
 from tornado.httpserver import HTTPServer
 from tornado.testing import bind_unused_port
 
@@ -25,7 +29,17 @@ PREFIX = "/services/pulse/"
 
 
 def fake_current_user(handler: Any) -> dict[str, Any] | None:
-    raw = handler.request.headers.get("X-Test-User") or handler.get_cookie("test-user")
+    """Header: like a token (no xsrf). Cookie: like HubOAuth's cookie, xsrf checked as it does."""
+    raw = handler.request.headers.get("X-Test-User")
+    if raw:
+        handler._token_authenticated = True
+    else:
+        raw = handler.get_cookie("test-user")
+        if raw and _needs_check_xsrf(handler):  # as HubOAuth._get_user_cookie does
+            try:
+                handler.check_xsrf_cookie()
+            except web.HTTPError:
+                return None
     if not raw:
         return None
     name, _, role = raw.partition(":")

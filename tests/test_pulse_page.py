@@ -133,9 +133,10 @@ def test_learner_page_before_and_after_the_reveal(served, browser):
         page.screenshot(path=str(SHOTS / "pulse-learner.png"), full_page=True)
         hidden = served.post("reveal", user="teacher:admin", data={"reveal": "0"})
         assert hidden.status_code == 302
-        page.get_by_text("The teacher has not revealed the class result yet.").wait_for(
-            timeout=30_000
-        )  # the open page follows the teacher's choice
+        page.locator("#pulse-cards .pulse-note").filter(
+            has_text="The teacher has not revealed the class result yet."
+        ).wait_for(timeout=30_000)  # the open page follows the teacher's choice
+        assert page.inner_text("#pulse-status") == "The result is not shown now."
         assert page.locator(".pulse-card").count() == 0
         assert outside == []
     finally:

@@ -171,7 +171,11 @@ class DashboardHandler(PulseHandler):
         )
         self.finish(
             pages.page(
-                "Class pulse", body, prefix=prefix, fragment=f"{prefix}fragment?view=teacher"
+                "Class pulse",
+                body,
+                prefix=prefix,
+                fragment=f"{prefix}fragment",
+                xsrf=self.xsrf_token.decode("ascii"),
             )
         )
 
@@ -199,7 +203,13 @@ class ClassHandler(PulseHandler):
             f"{esc(pages.summary(results))}</p>" + self.pulse.cards()
         )
         self.finish(
-            pages.page("Class result", body, prefix=prefix, fragment=f"{prefix}fragment?view=class")
+            pages.page(
+                "Class result",
+                body,
+                prefix=prefix,
+                fragment=f"{prefix}fragment",
+                xsrf=self.xsrf_token.decode("ascii"),
+            )
         )
 
 

@@ -33,8 +33,8 @@ h2{font-size:1.1em;margin:.2em 0 .4em}
 margin:1em 0}
 .pulse-numbers{font-size:1.05em;margin:.2em 0 .5em}
 table{border-collapse:collapse;margin:.4em 0;font-size:.95em;width:100%}
-th,td{border:1px solid #c8c8c8;padding:.25em .4em;text-align:left;vertical-align:top;
-overflow-wrap:anywhere}
+th,td{border:1px solid #c8c8c8;padding:.25em .4em;text-align:left;vertical-align:top}
+td{overflow-wrap:anywhere}
 @media (max-width:480px){header,main,footer{padding:.5em .5em}.pulse-card{padding:.6em .5em}}
 th{background:#e8eef7}
 .pulse-controls form{display:inline-block;margin:0 .6em .4em 0}
@@ -61,10 +61,20 @@ _SCRIPT = """
   let version = root.dataset.version;
   async function poll() {
     try {
-      const r = await fetch('%(fragment)s?since=' + encodeURIComponent(version),
-                            {credentials: 'same-origin'});
-      if (r.status === 403) {  // hidden again by the teacher, or signed out: say so
-        location.reload();
+      const r = await fetch('%(fragment)s?since=' + encodeURIComponent(version), {
+        credentials: 'same-origin',
+        headers: {'X-XSRFToken': %(xsrf)s},  // the hub's sign-in checks it on fetches
+      });
+      if (r.status === 403) {  // hidden again by the teacher, or signed out: say why
+        const page = document.createElement('div');
+        page.innerHTML = await r.text();
+        const note = page.querySelector('.pulse-note');
+        if (note) {
+          root.replaceChildren(note);
+          status.textContent = 'The result is not shown now.';
+        }
+        version = '';
+        setTimeout(poll, 5000);
       } else if (r.status === 200 && !r.redirected) {
         const html = await r.text();
         const fresh = document.createElement('div');
@@ -261,7 +271,13 @@ def cards(
 
 
 def page(
-    title: str, body: str, *, prefix: str, fragment: str | None = None, scripts: bool = True
+    title: str,
+    body: str,
+    *,
+    prefix: str,
+    fragment: str | None = None,
+    scripts: bool = True,
+    xsrf: str = "",
 ) -> str:
     """Return a whole page.
 
@@ -277,6 +293,8 @@ def page(
         URL of the cards fragment to poll for live updates (no polling if None).
     scripts : bool, optional
         Whether to load plotly.js and the drawing script (pages without charts do not).
+    xsrf : str, optional
+        The hub's xsrf token for this page: its script sends it with every update request.
 
     Returns
     -------
@@ -289,6 +307,7 @@ def page(
             "config": json.dumps(PLOTLY_CONFIG),
             "fragment": fragment or "",
             "live": "true" if fragment else "false",
+            "xsrf": json.dumps(xsrf).replace("</", "<\\/"),
         }
         script = f'<script src="{esc(prefix)}static/plotly.min.js"></script><script>{code}</script>'
     return (
