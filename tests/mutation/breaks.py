@@ -749,14 +749,6 @@ BREAKS: tuple[Break, ...] = (
         description="the pulse stores learners' hub names instead of a salted hash",
     ),
     Break(
-        id="pulse-counts-every-answer",
-        file="kpeace/pulse/store.py",
-        old="            if attempt == 1:",
-        new="            if attempt >= 1:",
-        tests=("tests/test_pulse.py", "-k", "counted_once"),
-        description="a learner who answers twice is counted twice and their retry as a first try",
-    ),
-    Break(
         id="pulse-shows-before-reveal",
         file="kpeace/pulse/app.py",
         old="        if not self.pulse.store.revealed() and not self.is_teacher:\n            self.set_status(403)",
@@ -771,14 +763,6 @@ BREAKS: tuple[Break, ...] = (
         new="    if not base and not token:",
         tests=("tests/test_answers.py", "-k", "outside_a_hub"),
         description="answers are sent to a pulse URL even without the hub's server token",
-    ),
-    Break(
-        id="progress-last-try-counts-as-first",
-        file="kpeace/widgets/progress.py",
-        old="first_right=bool(mine and mine[0].correct),",
-        new="first_right=bool(mine and mine[-1].correct),",
-        tests=("tests/test_answers.py", "-k", "kernel_restart"),
-        description="kw.progress() calls a self-check right at the first try when a later try was right",
     ),
     Break(
         id="pulse-accepts-any-hub-token",
