@@ -87,6 +87,7 @@ def test_progress_html_lists_notebooks_and_where_answers_are_kept(course):
     assert "<table>" in html and html.count("<tr>") == 1 + 6  # header + one row per notebook
     assert str(course / ".kpeace" / "answers.jsonl") in html
     assert "Loading widget" not in html
+    assert "class pulse" not in html  # outside a hub, nothing is said about a pulse
 
 
 def test_progress_in_a_static_handout_is_one_line(course):
@@ -220,6 +221,7 @@ def test_under_a_hub_the_choice_is_posted_with_the_server_token(fake_pulse, caps
     ]
     assert capsys.readouterr() == ("", "")
     assert len(answers.read_answers().answers) == 2  # and kept locally too
+    assert "goes to your teacher's class pulse, without your name" in str(kw.progress())
 
 
 def test_a_slow_pulse_never_holds_up_the_widget(fake_pulse, monkeypatch, capsys):

@@ -19,6 +19,11 @@ STATIC_LINE = (
     "run this cell there to see it."
 )
 
+PULSE_LINE = (
+    "In this class, each answer you choose also goes to your teacher's class pulse, without "
+    "your name: the teacher sees how the class answered, not who answered what."
+)
+
 
 @dataclass(frozen=True)
 class Status:
@@ -145,8 +150,13 @@ def progress(notebook: int | None = None) -> StaticView:
     notes = "".join(f'<p style="{SMALL}">Note: {esc(n)}</p>' for n in log.notes)
     lines += [f"Note: {n}" for n in log.notes]
     where = esc(str(folder / answer_log.ANSWERS))
+    shared = ""
+    if answer_log.pulse_target() is not None:
+        shared = f'<p style="{SMALL}">{esc(PULSE_LINE)}</p>'
+        lines.append(PULSE_LINE)
     html = (
         f'<div class="kp-progress"><p><strong>{esc(headline)}</strong></p>{detail}{table}'
-        f'{notes}<p style="{SMALL}">Kept in {where}; run this cell again to refresh.</p></div>'
+        f'{notes}<p style="{SMALL}">Kept in {where}; run this cell again to refresh.</p>'
+        f"{shared}</div>"
     )
     return StaticView(html, "\n".join(lines))
