@@ -222,6 +222,8 @@ def test_under_a_hub_the_choice_is_posted_with_the_server_token(fake_pulse, caps
     assert capsys.readouterr() == ("", "")
     assert len(answers.read_answers().answers) == 2  # and kept locally too
     assert "goes to your teacher's class pulse, without your name" in str(kw.progress())
+    html = kw.progress()._repr_mimebundle_()["text/html"]
+    assert 'href="/services/pulse/class"' in html  # JUPYTERHUB_BASE_URL unset: the hub's "/"
 
 
 def test_a_slow_pulse_never_holds_up_the_widget(fake_pulse, monkeypatch, capsys):

@@ -7,6 +7,7 @@ or "Loading widget…". In a static handout it says in one line where progress i
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from kpeace import answers as answer_log
@@ -152,8 +153,13 @@ def progress(notebook: int | None = None) -> StaticView:
     where = esc(str(folder / answer_log.ANSWERS))
     shared = ""
     if answer_log.pulse_target() is not None:
-        shared = f'<p style="{SMALL}">{esc(PULSE_LINE)}</p>'
-        lines.append(PULSE_LINE)
+        base = os.environ.get("JUPYTERHUB_BASE_URL", "/").rstrip("/") + "/"
+        link = f"{base}services/pulse/class"
+        shared = (
+            f'<p style="{SMALL}">{esc(PULSE_LINE)} Once your teacher reveals it, the class '
+            f'result is at <a href="{esc(link)}" target="_blank">{esc(link)}</a>.</p>'
+        )
+        lines.append(f"{PULSE_LINE} Once your teacher reveals it, the class result is at {link}.")
     html = (
         f'<div class="kp-progress"><p><strong>{esc(headline)}</strong></p>{detail}{table}'
         f'{notes}<p style="{SMALL}">Kept in {where}; run this cell again to refresh.</p>'
