@@ -153,3 +153,23 @@ def test_teacher_page_fits_a_phone(served, browser):
         assert outside == []
     finally:
         context.close()
+
+
+def test_teacher_reveals_and_resets_from_the_page(served, browser):
+    """The page's own forms (with the hub's xsrf token) reveal the result and reset the session."""
+    context, page, outside, errors = _open(browser, served.url, "teacher:admin")
+    try:
+        page.get_by_role("button", name="Reveal the result to learners").click()
+        page.get_by_role("button", name="Hide the result from learners").wait_for(timeout=30_000)
+        assert served.pulse.store.revealed()
+        assert "Learners can see the class result" in page.inner_text("main")
+        page.once("dialog", lambda dialog: dialog.dismiss())  # "Start a new session?" → no
+        page.get_by_role("button", name="Reset: start a new session").click()
+        assert served.pulse.store.results()  # nothing deleted
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="Reset: start a new session").click()
+        page.get_by_text("No answers yet in this session.").wait_for(timeout=30_000)
+        assert served.pulse.store.results() == {} and not served.pulse.store.revealed()
+        assert outside == [] and errors == []
+    finally:
+        context.close()
