@@ -265,3 +265,15 @@ def test_outside_a_hub_nothing_is_sent(course, monkeypatch):
     assert sent == []
     assert answers.pulse_target() is None
     assert len(answers.read_answers().answers) == 2
+
+
+def test_every_notebook_of_the_series_ends_with_its_progress():
+    """Issue 11 point 3: kw.progress() is shown in 00 and at the end of each notebook."""
+    import nbformat
+
+    series = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert len(series) == 6
+    for path in series:
+        code = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        assert code, path.name
+        assert code[-1].source.strip() == f"kw.progress({int(path.name[:2])})", path.name
