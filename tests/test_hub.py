@@ -1,0 +1,248 @@
+"""A class on one server, end to end on loopback: `kpeace hub` with ten learners as ten
+system accounts (issue 11).
+
+One class is set up and started for the module; the tests run in order against it, and the
+last one stops it. The fixture's `finally` stops every process by pid (`kpeace hub stop`) and
+removes the accounts and homes it created (`userdel -r`). Needs root (CI runs as root) and
+the learners' Python that tests/setup.sh makes outside any home folder.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import pwd
+import socket
+import stat
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("hub_client", ROOT / "tests/benchmarks/hub.py")
+hub = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(hub)
+
+LEARNERS = [f"kpt{i:02d}" for i in range(1, 11)]
+TEACHER = "kptteach"
+STRANGER = "kptzz"  # not on the roster
+BUDGET_S = 420.0
+
+
+def _free_base_port() -> int:
+    """A port whose next three are free too (the class uses four)."""
+    for _ in range(50):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port < 65000 and not any(_taken(port + i) for i in range(4)):
+            return port
+    raise RuntimeError("no four free ports in a row")
+
+
+def _taken(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+class Class:
+    """The running class the tests share."""
+
+    def __init__(self, folder: Path, port: int) -> None:
+        self.folder, self.port = folder, port
+        self.base = f"http://127.0.0.1:{port}"
+        self.budget = hub.Budget(BUDGET_S)
+        self.learners = {name: hub.Learner(self.base, name, self.budget) for name in LEARNERS}
+        self.pids: set[int] = set()
+        self.notes: dict = {}
+
+    def hub_pid(self) -> int:
+        return json.loads((self.folder / "state/kpeace-hub.pid").read_text())["pid"]
+
+    def remember_processes(self) -> None:
+        """Record every process of the class (hub and descendants) to check the stop."""
+        proc = psutil.Process(self.hub_pid())
+        self.pids |= {proc.pid, *(c.pid for c in proc.children(recursive=True))}
+
+
+@pytest.fixture(scope="module")
+def klass(tmp_path_factory):
+    assert os.geteuid() == 0, "the hub tests create system accounts: run them as root (as CI)"
+    assert Path(hub.LEARNER_PYTHON).is_file(), "run tests/setup.sh: it makes the learners' Python"
+    hub.remove_accounts([*LEARNERS, TEACHER])  # a run killed earlier left them
+    folder = tmp_path_factory.mktemp("hub") / "class"
+    port = _free_base_port()
+    running = Class(folder, port)
+    try:
+        done = hub.init_class(folder, LEARNERS, TEACHER, port)
+        assert done.returncode == 0, done.stdout + done.stderr
+        running.notes["init_stdout"] = done.stdout
+        start = time.monotonic()
+        done = hub.kpeace("hub", "start", str(folder))
+        assert done.returncode == 0, done.stdout + done.stderr
+        running.notes["hub_start_s"] = time.monotonic() - start
+        running.remember_processes()
+        yield running
+    finally:
+        hub.kpeace("hub", "stop", str(folder))
+        for pid in running.pids:  # anything the stop missed: by its pid
+            try:
+                psutil.Process(pid).kill()
+            except psutil.NoSuchProcess:
+                pass
+        hub.remove_accounts([*LEARNERS, TEACHER])
+
+
+def test_init_writes_the_class_folder_and_private_accounts(klass):
+    folder = klass.folder
+    config = (folder / "jupyterhub_config.py").read_text(encoding="utf-8")
+    assert hub.PASSWORD not in config  # the class password is never written in clear
+    for path in folder.rglob("*"):
+        if path.is_file() and "node_modules" not in path.parts:
+            assert hub.PASSWORD.encode() not in path.read_bytes(), path
+    assert stat.S_IMODE((folder / "state").stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / "teacher-password.txt").stat().st_mode) == 0o600
+    assert '"localprocess"' in config and "SimpleLocalProcessSpawner" not in config
+    assert "jupyterhub_idle_culler" in config
+    for name in [*LEARNERS, TEACHER]:
+        home = Path(pwd.getpwnam(name).pw_dir)
+        assert stat.S_IMODE(home.stat().st_mode) == 0o700, home
+    assert "created 11 accounts" in klass.notes["init_stdout"]
+    status = hub.kpeace("hub", "status", str(folder))
+    assert status.returncode == 0 and "answers" in status.stdout, status.stdout
+    assert "Learners' servers running: 0 of 10" in status.stdout
+
+
+def test_login_form_lets_in_the_roster_only(klass):
+    first = klass.learners[LEARNERS[0]]
+    assert hub.Learner(klass.base, LEARNERS[0], klass.budget).login("wrong-password") == 403
+    assert hub.Learner(klass.base, STRANGER, klass.budget).login(hub.PASSWORD) == 403
+    assert hub.Learner(klass.base, TEACHER, klass.budget).login(hub.PASSWORD) == 403
+    statuses = hub.together(list(klass.learners.values()), lambda x: x.login(hub.PASSWORD))
+    assert statuses == [302] * len(LEARNERS)
+    assert first.session.cookies.get("jupyterhub-hub-login", path="/hub/")
+
+
+def test_all_servers_start_at_once_each_as_its_learner(klass):
+    learners = list(klass.learners.values())
+    start = time.monotonic()
+    codes = hub.together(learners, hub.Learner.start_server)
+    assert set(codes) <= {201, 202}, codes
+    hub.together(learners, hub.Learner.wait_ready)
+    klass.notes["all_ready_s"] = time.monotonic() - start
+    klass.remember_processes()
+    owners = {}
+    for proc in psutil.Process(klass.hub_pid()).children():
+        if "singleuser" in " ".join(proc.cmdline()):
+            owners[proc.environ()["JUPYTERHUB_USER"]] = proc.uids().real
+    assert owners == {name: pwd.getpwnam(name).pw_uid for name in LEARNERS}
+    status = hub.kpeace("hub", "status", str(klass.folder))
+    assert "Learners' servers running: 10 of 10" in status.stdout, status.stdout
+
+
+def test_every_learner_opens_lab_through_oauth(klass):
+    pages = hub.together(list(klass.learners.values()), hub.Learner.open_lab)
+    for name, page in zip(LEARNERS, pages, strict=True):
+        assert page.status_code == 200, (name, page.status_code)
+        assert page.url == f"{klass.base}/user/{name}/lab"
+        assert any("oauth" in r.headers.get("location", "") for r in page.history), name
+        assert (
+            "jupyterlab-plotly" in page.text and "@jupyter-widgets/jupyterlab-manager" in page.text
+        )
+
+
+def test_each_learner_has_the_series_in_their_own_home(klass):
+    for name in LEARNERS:
+        listing = klass.learners[name].server_api("GET", "/contents").json()["content"]
+        names = {item["name"] for item in listing}
+        assert hub.NOTEBOOK in names and "05_hindsight.ipynb" in names, names
+        course = Path(pwd.getpwnam(name).pw_dir) / "kpeace-course"
+        assert (course / hub.NOTEBOOK).stat().st_uid == pwd.getpwnam(name).pw_uid
+
+
+def test_every_learner_runs_a_notebook_over_the_websocket_at_once(klass):
+    start = time.monotonic()
+    runs = hub.together(list(klass.learners.values()), hub.Learner.run_notebook)
+    klass.notes["notebooks_s"] = time.monotonic() - start
+    for name, run in zip(LEARNERS, runs, strict=True):
+        assert len(run["statuses"]) >= 10, name
+        assert set(run["statuses"]) == {"ok"}, (name, run["statuses"])
+
+
+def test_a_learner_cannot_reach_another_learners_server(klass):
+    mine, other = klass.learners[LEARNERS[0]], LEARNERS[1]
+    page = mine.open_lab(owner=other)
+    assert page.status_code == 403, (page.status_code, page.url)
+    assert "JupyterLab" not in page.text
+    api = mine.session.get(f"{klass.base}/user/{other}/api/contents", allow_redirects=False)
+    assert api.status_code in (302, 403), api.status_code
+    assert "00_start_here" not in api.text
+
+
+def test_a_learners_kernel_cannot_open_another_learners_home(klass):
+    mine, other = klass.learners[LEARNERS[0]], LEARNERS[1]
+    other_home = pwd.getpwnam(other).pw_dir
+    kernel = mine.kernel(hub.NOTEBOOK)
+    try:
+        code = (
+            "import os\n"
+            f"home = {other_home!r}\n"
+            "for attempt in (lambda: os.listdir(home),\n"
+            "                lambda: open(home + '/kpeace-course/00_start_here.ipynb').read(),\n"
+            "                lambda: open(home + '/kpeace-course/mine.txt', 'w')):\n"
+            "    try:\n"
+            "        attempt()\n"
+            "        print('ALLOWED')\n"
+            "    except PermissionError:\n"
+            "        print('refused')\n"
+            "print(os.getuid(), os.path.expanduser('~'))\n"
+        )
+        out = kernel.text(code).split("\n")
+    finally:
+        kernel.close()
+    assert out[:3] == ["refused"] * 3, out
+    assert out[3] == f"{pwd.getpwnam(LEARNERS[0]).pw_uid} {pwd.getpwnam(LEARNERS[0]).pw_dir}"
+
+
+def test_an_edit_is_kept_and_a_deleted_notebook_is_back_after_a_restart(klass):
+    learner = klass.learners[LEARNERS[2]]
+    nb = learner.server_api("GET", f"/contents/{hub.NOTEBOOK}").json()["content"]
+    nb["cells"].append(
+        {"cell_type": "markdown", "metadata": {}, "source": "MY OWN NOTE", "id": "kpt-note"}
+    )
+    saved = learner.server_api(
+        "PUT", f"/contents/{hub.NOTEBOOK}", json={"type": "notebook", "content": nb}
+    )
+    assert saved.status_code == 200, saved.text
+    assert learner.server_api("DELETE", "/contents/01_armistice.ipynb").status_code == 204
+    learner.stop_server()
+    learner.start_server()
+    learner.wait_ready()
+    assert learner.open_lab().status_code == 200
+    again = learner.server_api("GET", f"/contents/{hub.NOTEBOOK}").json()["content"]
+    assert any("MY OWN NOTE" in "".join(c["source"]) for c in again["cells"])
+    back = learner.server_api("GET", "/contents/01_armistice.ipynb")
+    assert back.status_code == 200 and back.json()["content"]["cells"]
+    klass.remember_processes()
+
+
+def test_stop_leaves_no_process_and_no_listening_port(klass):
+    klass.remember_processes()
+    assert len(klass.pids) >= 12  # hub, proxy, culler and ten servers at least
+    done = hub.kpeace("hub", "stop", str(klass.folder))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Stopped the class" in done.stdout
+    alive = [pid for pid in klass.pids if psutil.pid_exists(pid)]
+    assert not alive, alive
+    assert not hub.processes_of([*LEARNERS, TEACHER])
+    assert not [p for p in range(klass.port, klass.port + 4) if _taken(p)]
+    status = hub.kpeace("hub", "status", str(klass.folder))
+    assert status.returncode == 1 and "stopped" in status.stdout
+    notes = klass.notes
+    print(
+        f"\nhub start {notes['hub_start_s']:.1f} s; 10 servers ready {notes['all_ready_s']:.1f} s;"
+        f" 10 notebooks at once {notes['notebooks_s']:.1f} s"
+    )
