@@ -401,6 +401,27 @@ def measure(n: int, port: int, budget_s: float = 900) -> dict:
             remove_accounts([*names, teacher])
 
 
+def rows(sizes: Sequence[int], port: int = 18600) -> dict:
+    """The hub measures as rows of run.py's table (time and memory of the largest class)."""
+    classes = {f"N={n}": measure(n, port) for n in sizes}
+    big = classes[f"N={max(sizes)}"]
+    return {
+        "8_hub_time": {
+            "what": f"hub: {max(sizes)} learners all ready + all run a notebook, s",
+            "ratio": big["ready_plus_notebooks_s"],
+            "goal": 120,
+            "met": big["ready_plus_notebooks_s"] <= 120,
+            "classes": classes,
+        },
+        "9_hub_memory": {
+            "what": f"hub: PSS per learner (server + kernel), N={max(sizes)}, MiB",
+            "ratio": big["pss_mib_per_learner_max"],
+            "goal": 300,
+            "met": big["pss_mib_per_learner_max"] <= 300,
+        },
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--learners", type=int, nargs="+", default=[10, 30])
