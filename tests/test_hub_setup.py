@@ -303,3 +303,18 @@ def test_steps_on_a_folder_without_a_class(step, tmp_path, capsys):
     assert cli.main(["hub", step, str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "holds no class" in err and "kpeace hub init" in err
+
+
+def test_readme_gives_the_two_commands_a_teacher_types():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "## A class on one server" in readme
+    block = readme.split("<!-- hub-commands -->", 1)[1].split("```bash\n", 1)[1]
+    commands = block.split("```", 1)[0].strip().splitlines()
+    assert [c.split()[:3] for c in commands] == [
+        ["kpeace", "hub", "init"],
+        ["kpeace", "hub", "start"],
+    ]
+    parser = cli.build_parser()
+    init = parser.parse_args(commands[0].split()[1:])
+    assert init.func is cli._cmd_hub_init and init.teacher and init.roster
+    assert parser.parse_args(commands[1].split()[1:]).func is cli._cmd_hub_start

@@ -739,4 +739,37 @@ BREAKS: tuple[Break, ...] = (
         tests=("tests/test_content.py", "-k", "row_references"),
         description="a notebook cites a fact-sheet row that does not exist",
     ),
+    # --- issue 11: a class on one server (kpeace hub) -------------------------------------
+    Break(
+        id="hub-roster-allows-duplicates",
+        file="kpeace/hub/roster.py",
+        old="        if name in names:",
+        new="        if False:",
+        tests=("tests/test_hub_setup.py", "-k", "roster or duplicate"),
+        description="a learner listed twice in the roster is accepted",
+    ),
+    Break(
+        id="hub-class-password-logs-in-the-teacher",
+        file="kpeace/hub/auth.py",
+        old='stored = hashes["teacher" if admin else "class"]',
+        new='stored = hashes["class"]',
+        tests=("tests/test_hub_setup.py", "-k", "authenticator"),
+        description="the class password (known to every learner) logs in the teacher as admin",
+    ),
+    Break(
+        id="hub-one-account-for-all",
+        file="kpeace/hub/config.py",
+        old='c.JupyterHub.spawner_class = "localprocess"',
+        new='c.JupyterHub.spawner_class = "simple"',
+        tests=("tests/test_hub_setup.py", "-k", "config_has"),
+        description="learners' servers all run as the hub's account: no isolation",
+    ),
+    Break(
+        id="hub-port-in-use-not-seen",
+        file="kpeace/hub/control.py",
+        old="            return err.errno == errno.EADDRINUSE",
+        new="            return False",
+        tests=("tests/test_hub_setup.py", "-k", "port_in_use"),
+        description="kpeace hub init goes on with a port that is already in use",
+    ),
 )
