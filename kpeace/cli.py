@@ -321,9 +321,12 @@ def _cmd_hub_init(args: argparse.Namespace) -> int:
 
 def _cmd_hub_start(args: argparse.Namespace) -> int:
     from kpeace.hub import HubError
-    from kpeace.hub.control import start_class
+    from kpeace.hub.control import running_pid, start_class
 
     folder = _hub_folder(args)
+    if running_pid(folder):
+        print(f"The class in {folder} is running already; kpeace hub status {folder} says more.")
+        return EXIT_OK
     try:
         settings = start_class(folder)
     except HubError as err:

@@ -144,6 +144,7 @@ def test_config_has_the_roster_accounts_services_and_the_pulse(tmp_path):
     assert env["KPEACE_DISPLAY"] == "live" and env["PATH"].startswith("/opt/k/bin:")
     assert c.Spawner.server_token_scopes == [
         "users:activity!user",
+        "access:servers!server",
         "access:services!service=pulse",
     ]
     names = [s["name"] for s in c.JupyterHub.services]
@@ -269,11 +270,23 @@ def test_init_teacher_on_roster_and_bad_teacher_name(init, tmp_path):
     assert status == 2 and "cannot be an account name" in text and not folder.exists()
 
 
-def test_init_port_in_use(init):
-    with socket.socket() as sock:
+def _listening_with_free_ports_below():
+    from kpeace.hub.control import port_taken
+
+    for _ in range(50):
+        sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         sock.listen()
         port = sock.getsockname()[1]
+        if not port_taken("127.0.0.1", port - 1) and not port_taken("127.0.0.1", port - 2):
+            return sock, port
+        sock.close()
+    raise RuntimeError("no port with two free ports below it")
+
+
+def test_init_port_in_use(init):
+    sock, port = _listening_with_free_ports_below()
+    with sock:
         status, text, folder = init("--port", str(port))
         assert status == 1 and f"port {port} (the public port) is already in use" in text
         assert not folder.exists()

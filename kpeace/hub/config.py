@@ -28,6 +28,7 @@ TEACHER_PASSWORD = "teacher-password.txt"
 COURSE_FOLDER = "kpeace-course"
 START_TIMEOUT = 300  # a class of 30 starting at once on 2 cores: the last is ready in ~1 min
 HTTP_TIMEOUT = 180
+SERVER_ROLE_SCOPES = ("users:activity!user", "access:servers!server")  # JupyterHub's 'server' role
 
 
 @dataclass
@@ -206,9 +207,10 @@ c.SimpleLocalProcessSpawner.home_dir_template = {str(s.folder / "homes")!r} + "/
 # account, so a learner's kernel cannot read or change another learner's files.
 c.JupyterHub.spawner_class = "localprocess"
 """
+    token_scopes = list(dict.fromkeys([*SERVER_ROLE_SCOPES, *scopes]))
     scope_line = (
         "# The learner's server token: JupyterHub's 'server' role, plus what the pulse needs.\n"
-        f"c.Spawner.server_token_scopes = {lit(['users:activity!user', *scopes])}\n"
+        f"c.Spawner.server_token_scopes = {lit(token_scopes)}\n"
         if scopes
         else ""
     )
