@@ -33,14 +33,12 @@ BUDGET_S = 420.0
 
 
 def _free_base_port() -> int:
-    """A port whose next three are free too (the class uses four)."""
-    for _ in range(50):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        if port < 65000 and not any(_taken(port + i) for i in range(4)):
-            return port
-    raise RuntimeError("no four free ports in a row")
+    """A base port whose class ports are free: base to base + 3, base + 10 to base + 21."""
+    for base in range(18700, 28700, 50):
+        needed = [*range(base, base + 4), *range(base + 10, base + 10 + len(LEARNERS) + 1)]
+        if not any(_taken(port) for port in needed):
+            return base
+    raise RuntimeError("no free ports for the class")
 
 
 def _taken(port: int) -> bool:

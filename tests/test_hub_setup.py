@@ -139,6 +139,11 @@ def test_config_has_the_roster_accounts_services_and_the_pulse(tmp_path):
     assert c.JupyterHub.spawner_class == "localprocess"
     assert c.Spawner.cmd == ["/opt/k/bin/python", "-m", "kpeace.cli", "hub", "singleuser"]
     assert c.Spawner.start_timeout >= 180 and c.Spawner.http_timeout >= 120
+    hook = c.Spawner.pre_spawn_hook
+    for name, port in (("ada", 9010), ("bo", 9011), ("kim", 9012)):
+        spawner = types.SimpleNamespace(user=types.SimpleNamespace(name=name), port=0)
+        hook(spawner)
+        assert spawner.port == port
     env = c.Spawner.environment
     assert env["KPEACE_PULSE_URL"] == STUB_PULSE["spawner_environment"]["KPEACE_PULSE_URL"]
     assert env["KPEACE_DISPLAY"] == "live" and env["PATH"].startswith("/opt/k/bin:")

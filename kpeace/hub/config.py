@@ -28,6 +28,7 @@ TEACHER_PASSWORD = "teacher-password.txt"
 COURSE_FOLDER = "kpeace-course"
 START_TIMEOUT = 300  # a class of 30 starting at once on 2 cores: the last is ready in ~1 min
 HTTP_TIMEOUT = 180
+SERVER_PORT_OFFSET = 10  # learners' servers listen on --port + 10, + 11, ...
 SERVER_ROLE_SCOPES = ("users:activity!user", "access:servers!server")  # JupyterHub's 'server' role
 
 
@@ -82,6 +83,17 @@ class ClassSettings:
     def pulse_port(self) -> int:
         """The class pulse service's port (``port + 3``, on 127.0.0.1)."""
         return self.port + 3
+
+    def server_ports(self) -> dict[str, int]:
+        """Return each learner's (and the teacher's) server port: ``port + 10 + place``.
+
+        Returns
+        -------
+        dict
+            User name → port on 127.0.0.1.
+        """
+        names = [*self.learners, self.teacher]
+        return {name: self.port + SERVER_PORT_OFFSET + i for i, name in enumerate(names)}
 
     @property
     def state(self) -> Path:
@@ -264,6 +276,19 @@ c.Authenticator.admin_users = {{{s.teacher!r}}}
 # overwritten, a deleted notebook comes back), writes the classroom JupyterLab settings (no
 # news, no update check), then becomes jupyterhub-singleuser.
 c.Spawner.cmd = {lit([s.learner_python, "-m", "kpeace.cli", "hub", "singleuser"])}
+# Each server gets a port of its own, --port + {
+        SERVER_PORT_OFFSET
+    } + its place on the roster: JupyterHub
+# would pick a random free port, which, with a whole class starting at once, another
+# server's kernel can take before the server binds it.
+SERVER_PORTS = {lit(s.server_ports())}
+
+
+def _server_port(spawner):
+    spawner.port = SERVER_PORTS.get(spawner.user.name, 0)
+
+
+c.Spawner.pre_spawn_hook = _server_port
 c.Spawner.default_url = "/lab"
 c.Spawner.environment = {lit(environment)}
 {scope_line}# A class starts at once: give the last server time to come up on a small machine.

@@ -108,6 +108,12 @@ def ports_problem(settings: ClassSettings) -> str | None:
     ):
         if port_taken(ip, port):
             return f"port {port} ({what}) is already in use on {ip}; choose another --port"
+    for name, port in settings.server_ports().items():
+        if not 1 <= port <= 65535 or port_taken("127.0.0.1", port):
+            return (
+                f"port {port} ({name}'s server: --port + {port - settings.port}) cannot be "
+                "used on 127.0.0.1; choose another --port"
+            )
     problem = address_problem(settings.ip, None)
     return problem
 

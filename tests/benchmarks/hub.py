@@ -399,6 +399,11 @@ def measure(n: int, port: int, budget_s: float = 900) -> dict:
         finally:
             kpeace("hub", "stop", str(folder))
             remove_accounts([*names, teacher])
+            log = folder / "logs" / "hub.log"
+            if log.is_file():  # kept for a look after the run
+                Path(tempfile.gettempdir(), f"kpeace-hub-benchmark-{n}.log").write_bytes(
+                    log.read_bytes()
+                )
 
 
 def rows(sizes: Sequence[int], port: int = 18600) -> dict:
