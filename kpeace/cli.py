@@ -421,7 +421,8 @@ def _add_hub_parser(sub: Any) -> None:
         "--port",
         type=int,
         default=8000,
-        help="public port (default: 8000); the next three are used on 127.0.0.1 too",
+        help="public port (default: 8000); on 127.0.0.1 the next three are used too, and "
+        "one per learner's server from --port + 10 on",
     )
     init.add_argument(
         "--learner-python",
