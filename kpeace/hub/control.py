@@ -15,6 +15,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kpeace._files import write_whole
 from kpeace.hub import HubError
 from kpeace.hub.config import (
     CONFIG,
@@ -262,8 +263,6 @@ def start_class(folder: Path) -> ClassSettings:
         If it runs already, a port is taken, an account is missing and cannot be created, or
         the hub does not come up (the end of its log is in the message).
     """
-    import psutil
-
     from kpeace.hub import accounts, proxy
 
     settings = load_settings(folder)
@@ -287,18 +286,43 @@ def start_class(folder: Path) -> ClassSettings:
             stderr=subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C in the teacher's terminal does not stop the class
         )
-    record = {"pid": hub.pid, "started": psutil.Process(hub.pid).create_time()}
-    _pid_path(folder).write_text(json.dumps(record) + "\n", encoding="utf-8")
+    _record(folder, hub.pid)
     deadline = time.monotonic() + READY_TIMEOUT
     while time.monotonic() < deadline:
         if hub.poll() is not None:
             _pid_path(folder).unlink(missing_ok=True)
             raise HubError(f"the hub stopped at once (exit {hub.returncode}):\n{_tail(log_path)}")
         if _answers(settings.url):
+            _record(folder, hub.pid)  # with its proxy and services, now started
             return settings
         time.sleep(0.25)
     stop_class(folder)
     raise HubError(f"the hub did not answer within {READY_TIMEOUT:.0f} s:\n{_tail(log_path)}")
+
+
+def _record(folder: Path, pid: int) -> None:
+    """Record the hub's pid, and its children's (proxy, services), in ``state/``."""
+    import psutil
+
+    hub = psutil.Process(pid)
+    children = []
+    for child in hub.children():
+        try:
+            children.append({"pid": child.pid, "started": child.create_time()})
+        except psutil.NoSuchProcess:
+            continue
+    record = {"pid": pid, "started": hub.create_time(), "children": children}
+    write_whole(_pid_path(folder), (json.dumps(record) + "\n").encode("utf-8"))
+
+
+def _recorded_children(folder: Path) -> list:
+    """Return the hub's children recorded at start that still run (psutil processes)."""
+    try:
+        data = json.loads(_pid_path(folder).read_text(encoding="utf-8"))
+        children = [_process(c["pid"], c["started"]) for c in data.get("children", [])]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return [c for c in children if c is not None]
 
 
 def _tail(path: Path, lines: int = 12) -> str:
@@ -406,6 +430,12 @@ def stop_class(folder: Path) -> list[int]:
         tracked[pid] = hub
         for child in hub.children(recursive=True):
             tracked[child.pid] = child
+    for child in _recorded_children(folder):  # also after the hub itself was killed
+        tracked.setdefault(child.pid, child)
+        try:
+            tracked.update({c.pid: c for c in child.children(recursive=True)})
+        except psutil.NoSuchProcess:
+            pass
     for other in _recorded_pids(folder):
         if other in tracked:
             continue
