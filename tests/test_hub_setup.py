@@ -336,3 +336,13 @@ def test_readme_gives_the_two_commands_a_teacher_types():
     init = parser.parse_args(commands[0].split()[1:])
     assert init.func is cli._cmd_hub_init and init.teacher and init.roster
     assert parser.parse_args(commands[1].split()[1:]).func is cli._cmd_hub_start
+
+
+def test_accounts_need_root_or_a_shared_account(monkeypatch):
+    from kpeace.hub import accounts
+
+    monkeypatch.setattr(accounts.os, "geteuid", lambda: 1000)
+    with pytest.raises(HubError, match="only root can create them.*--shared-account"):
+        accounts.create_accounts(["kpunobody1"])
+    with pytest.raises(HubError, match="root is a system account"):
+        accounts.check_accounts(["root"])
