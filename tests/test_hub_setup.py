@@ -342,7 +342,7 @@ def test_accounts_need_root_or_a_shared_account(monkeypatch):
     from kpeace.hub import accounts
 
     monkeypatch.setattr(accounts.os, "geteuid", lambda: 1000)
-    with pytest.raises(HubError, match="only root can create them.*--shared-account"):
+    with pytest.raises(HubError, match=r"only root can create them.*--shared-account"):
         accounts.create_accounts(["kpunobody1"])
     with pytest.raises(HubError, match="root is a system account"):
         accounts.check_accounts(["root"])
