@@ -346,3 +346,14 @@ def test_accounts_need_root_or_a_shared_account(monkeypatch):
         accounts.create_accounts(["kpunobody1"])
     with pytest.raises(HubError, match="root is a system account"):
         accounts.check_accounts(["root"])
+
+
+def test_init_refuses_a_python_the_learners_cannot_run(init, tmp_path):
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    python = private / "python"
+    python.symlink_to(sys.executable)
+    status, text, folder = init("--learner-python", str(python))
+    assert status == 1 and "the learners' Python cannot serve them" in text, text
+    assert "cannot be run by nobody" in text and "--learner-python" in text
+    assert not folder.exists()

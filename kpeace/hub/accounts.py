@@ -136,6 +136,8 @@ def runs_for(python: str, user: str | None) -> str | None:
             env={"PATH": "/usr/bin:/bin", "HOME": "/"},
             **as_user,
         )
+    except KeyError:  # no such account to try it as
+        return runs_for(python, None)
     except OSError as err:
         return f"{python} cannot be run{' by ' + user if as_user else ''} ({err.strerror or err})"
     if done.returncode != 0:
