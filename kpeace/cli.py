@@ -27,6 +27,7 @@ examples:
   kpeace doctor               check this machine, with a fix for every problem
   kpeace hub init ~/class --roster roster.csv --teacher kim
   kpeace hub start ~/class    a class on one server (JupyterHub): see kpeace hub --help
+  kpeace pulse --db DIR/state/pulse.sqlite   the class pulse (started by the hub as a service)
 """
 DEFAULT_HANDOUTS = "handouts"
 FORCE_HELP = "allow DEST to be the root of the filesystem (/), which is refused otherwise"
@@ -459,6 +460,35 @@ def _add_hub_parser(sub: Any) -> None:
     single.set_defaults(func=_cmd_hub_singleuser)
 
 
+def _cmd_pulse(args: argparse.Namespace) -> int:
+    from kpeace.pulse.service import PulseConfigError, serve, settings
+
+    try:
+        config = settings(Path(args.db), args.url)
+    except PulseConfigError as err:
+        raise UsageError(str(err)) from None
+    import sqlite3
+
+    try:
+        import jupyterhub.services.auth  # noqa: F401 — the service signs users in through it
+    except ImportError:
+        raise CommandError(
+            "the class pulse needs JupyterHub; install it with: pip install 'kpeace[hub]'"
+        ) from None
+    try:
+        serve(config)
+    except sqlite3.Error as err:
+        raise CommandError(
+            f"the database {config.db} cannot be used ({err}); move it away to start afresh"
+        ) from None
+    except OSError as err:
+        raise CommandError(
+            f"cannot listen on {config.host}:{config.port} ({err.strerror or err}); is another "
+            "pulse running, or the port taken? Choose another port in the hub's settings"
+        ) from None
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser for ``kpeace``.
 
@@ -585,6 +615,25 @@ def build_parser() -> argparse.ArgumentParser:
     doc.add_argument("--data", help="check this copy of the data folder instead")
     doc.set_defaults(func=_cmd_doctor)
     _add_hub_parser(sub)
+
+    pulse = sub.add_parser(
+        "pulse",
+        help="run the class pulse (a JupyterHub service; 'kpeace hub' starts it)",
+        description="Serve the class pulse: learners' self-check answers, live, for the "
+        "teacher (a hub admin); learners see the class result once the teacher reveals it. "
+        "It runs as a JupyterHub service and reads the JUPYTERHUB_* variables the hub gives "
+        "it (API token, OAuth client, service URL and prefix). Anonymous: no names stored.",
+        epilog="example (as written by kpeace hub init):\n"
+        "  kpeace pulse --db CLASS/state/pulse.sqlite",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    pulse.add_argument(
+        "--db", required=True, metavar="FILE", help="the SQLite database file (created if missing)"
+    )
+    pulse.add_argument(
+        "--url", help="http://HOST:PORT to listen on (default: $JUPYTERHUB_SERVICE_URL)"
+    )
+    pulse.set_defaults(func=_cmd_pulse)
     return parser
 
 

@@ -233,3 +233,16 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(DATA, copy)
     monkeypatch.setenv("KPEACE_DATA_DIR", str(copy))
     return copy
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _answers_kept_aside(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Self-check answers given by tests go to a temporary course folder, never the checkout."""
+    folder = tmp_path_factory.mktemp("course")
+    old = os.environ.get("KPEACE_COURSE_DIR")
+    os.environ["KPEACE_COURSE_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("KPEACE_COURSE_DIR", None)
+    else:
+        os.environ["KPEACE_COURSE_DIR"] = old

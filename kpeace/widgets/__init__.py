@@ -40,6 +40,7 @@ from kpeace.widgets.explorers import (
 from kpeace.widgets.hindsight import ForecastTracker, forecast_tracker
 from kpeace.widgets.peninsula_map import peninsula_map
 from kpeace.widgets.perspectives import perspectives_explorer
+from kpeace.widgets.progress import progress
 from kpeace.widgets.selfcheck import Feedback, Question, SelfCheck, evaluate
 from kpeace.widgets.views import ChoiceExplorer, FigureExplorer, StaticView
 
@@ -88,6 +89,7 @@ __all__ = [
     "peninsula_map",
     "perspectives_explorer",
     "positions_explorer",
+    "progress",
     "reading",
     "resolutions_explorer",
     "self_check",

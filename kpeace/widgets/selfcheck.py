@@ -13,6 +13,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from kpeace import answers
 from kpeace.widgets._html import SMALL, badge, bullet_list, details, esc, essay_block
 from kpeace.widgets.views import StaticView
 
@@ -218,7 +219,10 @@ class SelfCheck(widgets.VBox):
         return result
 
     def _changed(self, change: Mapping[str, Any]) -> None:
-        self.feedback.value = evaluate(self.question, change["new"]).html
+        result = evaluate(self.question, change["new"])
+        self.feedback.value = result.html
+        if result.correct is not None:  # a real answer: kept locally, and sent under a hub
+            answers.record(self.question.question_id, change["new"], result.correct)
 
 
 def static_self_check(question: Question) -> StaticView:
