@@ -13,6 +13,7 @@ import importlib.util
 import json
 import os
 import pwd
+import re
 import socket
 import stat
 import time
@@ -109,6 +110,8 @@ def test_init_writes_the_class_folder_and_private_accounts(klass):
         home = Path(pwd.getpwnam(name).pw_dir)
         assert stat.S_IMODE(home.stat().st_mode) == 0o700, home
     assert "created 11 accounts" in klass.notes["init_stdout"]
+    assert "class pulse: registered" in klass.notes["init_stdout"]
+    assert re.search(r"'kpeace\.cli',\s+'pulse',\s+'--db'", config)  # the pulse service
     status = hub.kpeace("hub", "status", str(folder))
     assert status.returncode == 0 and "answers" in status.stdout, status.stdout
     assert "Learners' servers running: 0 of 10" in status.stdout
@@ -168,6 +171,98 @@ def test_every_learner_runs_a_notebook_over_the_websocket_at_once(klass):
     for name, run in zip(LEARNERS, runs, strict=True):
         assert len(run["statuses"]) >= 10, name
         assert set(run["statuses"]) == {"ok"}, (name, run["statuses"])
+
+
+QUESTION = "q0-1"  # a self-check of notebook 00
+RIGHT = 6  # learners 1-6 answer right, 7-10 wrong: 60 % right at the first try
+
+
+def _expected_shares() -> dict[str, str]:
+    """Each choice's share of first answers, as the learners below choose."""
+    import kpeace.widgets as kw
+
+    question = kw.self_check(QUESTION).question
+    wrong = [k for k in question.choices if k != question.correct]
+    chosen = [question.correct if i < RIGHT else wrong[i % len(wrong)] for i in range(10)]
+    return {k: f"{chosen.count(k) * 10} %" for k in question.choices}
+
+
+def test_each_learner_answers_a_self_check_in_their_kernel(klass):
+    def answer(item):
+        index, learner = item
+        kernel = learner.kernel(hub.NOTEBOOK)
+        try:
+            return kernel.text(
+                "import kpeace.widgets as kw\n"
+                "from kpeace import answers\n"
+                f"check = kw.self_check({QUESTION!r})\n"
+                "question = check.question\n"
+                "wrong = [k for k in question.choices if k != question.correct]\n"
+                f"choice = question.correct if {index} < {RIGHT} else wrong[{index} % len(wrong)]\n"
+                "check.answer(choice)\n"
+                "print(answers.wait_for_sends(), choice == question.correct)\n"
+            )
+        finally:
+            kernel.close()
+
+    printed = hub.together(list(enumerate(klass.learners.values())), answer)
+    assert printed == ["True True\n"] * RIGHT + ["True False\n"] * (len(LEARNERS) - RIGHT)
+
+
+def test_a_learner_cannot_read_the_pulse_before_the_reveal(klass):
+    learner = klass.learners[LEARNERS[3]]
+    for path in ("", "class", "export.csv"):
+        page = learner.session.get(f"{klass.base}/services/pulse/{path}", timeout=60)
+        assert page.status_code == 403, (path, page.status_code, page.url)
+        assert "q0-1" not in page.text and "right at the first try" not in page.text
+
+
+def test_teacher_sees_ten_answers_with_the_right_shares(klass, browser):
+    password = (klass.folder / "teacher-password.txt").read_text().strip()
+    context = browser.new_context(viewport={"width": 1000, "height": 1400})
+    page = context.new_page()
+    outside = []
+
+    def route(route):
+        if route.request.url.startswith(klass.base + "/"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    try:
+        page.goto(f"{klass.base}/hub/login?next=/services/pulse/")
+        page.fill("#username_input", TEACHER)
+        page.fill("#password_input", password)
+        page.click("#login_submit")
+        page.wait_for_url(f"{klass.base}/services/pulse/", timeout=60_000)
+        card = page.locator(f"#card-{QUESTION}")
+        card.wait_for(timeout=60_000)
+        page.wait_for_function(
+            f"document.querySelectorAll('#card-{QUESTION} .pulse-chart .main-svg').length > 0",
+            timeout=60_000,
+        )
+        text = card.inner_text()
+        assert "10 learner(s) answered" in text, text
+        assert f"{RIGHT * 10} % right at the first try" in text, text
+        rows = card.locator("table tbody tr").evaluate_all(
+            "rows => rows.map(r => [...r.cells].map(c => c.innerText.trim()))"
+        )
+        shares = {row[0].rstrip(" ✓"): row[3] for row in rows}
+        assert shares == _expected_shares(), rows
+        shot = Path(os.environ.get("KPEACE_PULSE_SCREENSHOT", klass.folder / "pulse-page.png"))
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shot), full_page=True)
+        # the teacher reveals the result: now a learner can read it
+        page.get_by_role("button", name="Reveal the result to learners").click()
+        page.wait_for_load_state()
+        learner = klass.learners[LEARNERS[3]]
+        result = learner.session.get(f"{klass.base}/services/pulse/class", timeout=60)
+        assert result.status_code == 200 and f"card-{QUESTION}" in result.text
+        assert outside == []
+    finally:
+        context.close()
 
 
 def test_a_learner_cannot_reach_another_learners_server(klass):
