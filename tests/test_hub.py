@@ -115,6 +115,10 @@ def test_init_writes_the_class_folder_and_private_accounts(klass):
     status = hub.kpeace("hub", "status", str(folder))
     assert status.returncode == 0 and "answers" in status.stdout, status.stdout
     assert "Learners' servers running: 0 of 10" in status.stdout
+    services = [" ".join(p.cmdline()) for p in psutil.Process(klass.hub_pid()).children()]
+    assert any("configurable-http-proxy" in line for line in services), services
+    assert any("jupyterhub_idle_culler" in line for line in services), services
+    assert any("kpeace.cli pulse --db" in line for line in services), services
 
 
 def test_login_form_lets_in_the_roster_only(klass):
