@@ -25,6 +25,8 @@ examples:
   kpeace handouts             build offline HTML handouts of the whole series into ./handouts
   kpeace handouts 01 03 --edition student --out /tmp/class
   kpeace doctor               check this machine, with a fix for every problem
+  kpeace hub init ~/class --roster roster.csv --teacher kim
+  kpeace hub start ~/class    a class on one server (JupyterHub): see kpeace hub --help
   kpeace pulse --db DIR/state/pulse.sqlite   the class pulse (started by the hub as a service)
 """
 DEFAULT_HANDOUTS = "handouts"
@@ -241,6 +243,223 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
     return EXIT_OK if healthy else EXIT_FAILED
 
 
+def _class_password() -> str:
+    """Return the class password from KPEACE_HUB_PASSWORD or a prompt (typed twice)."""
+    import getpass
+
+    from kpeace.hub.passwords import password_problem
+
+    password = os.environ.get("KPEACE_HUB_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                "no class password: type it at the prompt (run in a terminal), or set "
+                "KPEACE_HUB_PASSWORD for a script"
+            )
+        password = getpass.getpass("Class password (learners type it to log in): ")
+        problem = password_problem(password)
+        if not problem and getpass.getpass("The same again: ") != password:
+            raise UsageError("the two passwords differ; run kpeace hub init again")
+    problem = password_problem(password)
+    if problem:
+        raise UsageError(problem)
+    return password
+
+
+def _hub_folder(args: argparse.Namespace) -> Path:
+    return _folder(args.dir, "DIR", "~/class").resolve()
+
+
+def _cmd_hub_init(args: argparse.Namespace) -> int:
+    from kpeace.hub import HubError
+    from kpeace.hub.config import TEACHER_PASSWORD, ClassSettings
+    from kpeace.hub.control import hub_python, init_class
+    from kpeace.hub.roster import check_name, read_roster
+
+    folder = _hub_folder(args)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"DIR {folder} is a file, not a folder")
+    try:
+        learners = read_roster(Path(args.roster).expanduser())
+        teacher = check_name(args.teacher, "--teacher")
+    except HubError as err:
+        raise UsageError(str(err)) from None
+    if teacher in learners:
+        raise UsageError(f"--teacher {teacher} is also on the roster; the teacher is not a learner")
+    if args.idle_timeout < 60:
+        raise UsageError(f"--idle-timeout must be 60 seconds or more, not {args.idle_timeout}")
+    password = _class_password()
+    learner_python = str(Path(args.learner_python).expanduser()) if args.learner_python else None
+    settings = ClassSettings(
+        folder=folder,
+        learners=learners,
+        teacher=teacher,
+        hub_python=hub_python(),
+        learner_python=learner_python or hub_python(),
+        ip=args.ip,
+        port=args.port,
+        shared_account=args.shared_account,
+        idle_timeout=args.idle_timeout,
+    )
+    if args.shared_account:
+        print(
+            "Warning: --shared-account runs every learner's server as this account: NO "
+            "isolation, each learner can read and change every other learner's files."
+        )
+    try:
+        report = init_class(settings, password)
+    except HubError as err:
+        raise CommandError(str(err)) from None
+    print(f"Class set up in {folder} for {len(learners)} learners and teacher {teacher}.")
+    if report.created_accounts:
+        print(f"  created {len(report.created_accounts)} accounts (home folders mode 700)")
+    print("  proxy: " + ("installed from npm" if report.proxy_installed else "already installed"))
+    print("  class pulse: " + ("registered" if report.pulse else "not installed with this kpeace"))
+    print(f"  the teacher logs in as {teacher} with the password in {folder / TEACHER_PASSWORD}")
+    print(f"Start the class with: kpeace hub start {folder}")
+    return EXIT_OK
+
+
+def _cmd_hub_start(args: argparse.Namespace) -> int:
+    from kpeace.hub import HubError
+    from kpeace.hub.control import running_pid, start_class
+
+    folder = _hub_folder(args)
+    if running_pid(folder):
+        print(f"The class in {folder} is running already; kpeace hub status {folder} says more.")
+        return EXIT_OK
+    try:
+        settings = start_class(folder)
+    except HubError as err:
+        raise CommandError(str(err)) from None
+    print(f"The class is open: learners go to {settings.url} and log in with the class password.")
+    print(f"Log: {folder / 'logs' / 'hub.log'}. Stop it with: kpeace hub stop {folder}")
+    return EXIT_OK
+
+
+def _cmd_hub_status(args: argparse.Namespace) -> int:
+    from kpeace.hub import HubError
+    from kpeace.hub.control import class_status
+
+    folder = _hub_folder(args)
+    try:
+        status = class_status(folder)
+    except HubError as err:
+        raise CommandError(str(err)) from None
+    learners = len(status.settings.learners)
+    if not status.pid:
+        print(f"The class in {folder} is stopped ({learners} learners on the roster).")
+        return EXIT_FAILED
+    answer = "answers" if status.answers else "does NOT answer"
+    print(f"The class runs at {status.settings.url} (hub pid {status.pid}, {answer}).")
+    print(f"Learners' servers running: {len(status.servers)} of {learners}")
+    for name, pid in sorted(status.servers.items()):
+        print(f"  {name}  pid {pid}")
+    return EXIT_OK if status.answers else EXIT_FAILED
+
+
+def _cmd_hub_stop(args: argparse.Namespace) -> int:
+    from kpeace.hub import HubError
+    from kpeace.hub.config import load_settings
+    from kpeace.hub.control import listening, stop_class
+
+    folder = _hub_folder(args)
+    try:
+        stopped = stop_class(folder)
+        left = listening(load_settings(folder))
+    except HubError as err:
+        raise CommandError(str(err)) from None
+    if not stopped:
+        print(f"The class in {folder} was not running; nothing to stop.")
+    else:
+        print(f"Stopped the class: {len(stopped)} processes (hub, proxy, services, servers).")
+    if left:
+        ports = ", ".join(map(str, left))
+        print(f"kpeace hub stop: something still listens on port {ports}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _cmd_hub_singleuser(args: argparse.Namespace) -> int:
+    from kpeace.hub.singleuser import main as singleuser
+
+    return singleuser(args.server_args)
+
+
+def _add_hub_parser(sub: Any) -> None:
+    hub = sub.add_parser(
+        "hub",
+        help="a class on one server: set up, start, check and stop a JupyterHub",
+        description="Run a class on this machine with JupyterHub: each learner logs in with the "
+        "class password, gets their own server (as their own system account when run as root) "
+        "with the series copied into ~/kpeace-course, never overwriting their edits.",
+        epilog="the two commands a teacher types:\n"
+        "  kpeace hub init ~/class --roster roster.csv --teacher kim\n"
+        "  kpeace hub start ~/class\n"
+        "then: kpeace hub status ~/class, kpeace hub stop ~/class",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    hub_sub = hub.add_subparsers(dest="hub_command", metavar="STEP", required=True)
+    init = hub_sub.add_parser(
+        "init",
+        help="write the class folder: config, secrets, proxy; create the learners' accounts",
+        description="Set up a class in DIR (nothing is written outside it, except the "
+        "learners' system accounts). The class password comes from a prompt, or from "
+        "KPEACE_HUB_PASSWORD for scripts; at least 8 characters. Run it again after changing "
+        "the roster.",
+        epilog="example:\n  kpeace hub init ~/class --roster roster.csv --teacher kim --port 8000",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    init.add_argument("dir", metavar="DIR", help="the class folder (created if missing)")
+    init.add_argument(
+        "--roster", required=True, help="CSV file with a header row and a username column"
+    )
+    init.add_argument("--teacher", required=True, help="the teacher's user name (an admin)")
+    init.add_argument(
+        "--ip", default="127.0.0.1", help="public address (default: 127.0.0.1, this machine only)"
+    )
+    init.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        help="public port (default: 8000); on 127.0.0.1 the next three are used too, and "
+        "one per learner's server from --port + 10 on",
+    )
+    init.add_argument(
+        "--learner-python",
+        help="the Python that runs learners' servers (default: this one); it must be "
+        "readable by every learner's account, e.g. a venv under /opt",
+    )
+    init.add_argument(
+        "--idle-timeout",
+        type=int,
+        default=3600,
+        help="stop a learner's server after this many idle seconds (default: 3600)",
+    )
+    init.add_argument(
+        "--shared-account",
+        action="store_true",
+        help="run every learner's server as this account: NO isolation between learners",
+    )
+    init.set_defaults(func=_cmd_hub_init)
+    for name, func, text in (
+        ("start", _cmd_hub_start, "start the class's hub in the background"),
+        ("status", _cmd_hub_status, "say whether the class runs, and whose servers run"),
+        ("stop", _cmd_hub_stop, "stop the hub and every process it started"),
+    ):
+        step = hub_sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        step.add_argument("dir", metavar="DIR", help="the class folder")
+        step.set_defaults(func=func)
+    single = hub_sub.add_parser(
+        "singleuser",
+        help="(run by the hub) copy the series, then start a learner's server",
+        description="Run by JupyterHub as the learner: copy the series into ~/kpeace-course "
+        "(keeping the learner's edits), then become jupyterhub-singleuser.",
+    )
+    single.add_argument("server_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    single.set_defaults(func=_cmd_hub_singleuser)
+
+
 def _cmd_pulse(args: argparse.Namespace) -> int:
     from kpeace.pulse.service import PulseConfigError, serve, settings
 
@@ -395,6 +614,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     doc.add_argument("--data", help="check this copy of the data folder instead")
     doc.set_defaults(func=_cmd_doctor)
+    _add_hub_parser(sub)
 
     pulse = sub.add_parser(
         "pulse",

@@ -16,6 +16,8 @@ Measures and goals (issue 6):
 5. handout size / size of the plotly.js it embeds                           goal <= 1.25
 6. open handout offline to every figure drawn / plotly.js-only page        goal <= 1.5
 7. live widget round trip in JupyterLab (median, ms; from the browser test) goal <= 100 ms
+8-9. a class on kpeace hub (not with --quick; as root): N=30 ready + notebooks <= 120 s,
+   PSS per learner <= 300 MiB (tests/benchmarks/hub.py)
 """
 
 from __future__ import annotations
@@ -325,6 +327,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="each measure once, smallest input")
     parser.add_argument("--json", default="benchmark.json", help="where to write the figures")
+    parser.add_argument(
+        "--hub",
+        type=int,
+        nargs="*",
+        default=[10, 30],
+        metavar="N",
+        help="class sizes for the kpeace hub measures (root only; none: skip)",
+    )
     args = parser.parse_args()
     runs = 1 if args.quick else 5
     smallest = [NOTEBOOKS[1]] if args.quick else NOTEBOOKS
@@ -337,6 +347,10 @@ def main() -> int:
         "6_browser": measure_browser(1 if args.quick else 3, smallest),
         "7_round_trip": measure_round_trip(args.quick),
     }
+    if args.hub and not args.quick and os.geteuid() == 0:  # issue 11: tests/benchmarks/hub.py
+        from hub import rows as hub_rows
+
+        results |= hub_rows(args.hub)
     print(f"{'measure':<58} {'value':>8} {'goal':>7}  met")
     for key, row in results.items():
         print(

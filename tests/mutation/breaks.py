@@ -805,6 +805,47 @@ BREAKS: tuple[Break, ...] = (
         tests=("tests/test_corrections.py", "-k", "objective_has"),
         description="05's 'retell the argument' objective has no assessment",
     ),
+    # --- issue 11: a class on one server (kpeace hub) -------------------------------------
+    Break(
+        id="hub-roster-allows-duplicates",
+        file="kpeace/hub/roster.py",
+        old="        if name in names:",
+        new="        if False:",
+        tests=("tests/test_hub_setup.py", "-k", "roster or duplicate"),
+        description="a learner listed twice in the roster is accepted",
+    ),
+    Break(
+        id="hub-class-password-logs-in-the-teacher",
+        file="kpeace/hub/auth.py",
+        old='stored = hashes["teacher" if admin else "class"]',
+        new='stored = hashes["class"]',
+        tests=("tests/test_hub_setup.py", "-k", "authenticator"),
+        description="the class password (known to every learner) logs in the teacher as admin",
+    ),
+    Break(
+        id="hub-one-account-for-all",
+        file="kpeace/hub/config.py",
+        old='c.JupyterHub.spawner_class = "localprocess"',
+        new='c.JupyterHub.spawner_class = "simple"',
+        tests=("tests/test_hub_setup.py", "-k", "config_has"),
+        description="learners' servers all run as the hub's account: no isolation",
+    ),
+    Break(
+        id="hub-port-in-use-not-seen",
+        file="kpeace/hub/control.py",
+        old="            return err.errno == errno.EADDRINUSE",
+        new="            return False",
+        tests=("tests/test_hub_setup.py", "-k", "port_in_use"),
+        description="kpeace hub init goes on with a port that is already in use",
+    ),
+    Break(
+        id="hub-learner-python-checked-as-root",
+        file="kpeace/hub/accounts.py",
+        old='    as_user = {"user": user} if user and os.geteuid() == 0 else {}',
+        new="    as_user = {}",
+        tests=("tests/test_hub_setup.py", "-k", "cannot_run"),
+        description="the learners' Python is checked as root, so one under a mode-700 home passes",
+    ),
     # --- issue 11: the answer record and the class pulse ------------------------------------
     Break(
         id="pulse-stores-names",
