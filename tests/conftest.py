@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import secrets
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import sysconfig
+import time
+import urllib.request
 import venv
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +39,72 @@ NUMBER_WORDS = {
         "fifteen sixteen seventeen eighteen nineteen twenty".split()
     )
 }
+
+
+@contextlib.contextmanager
+def jupyterlab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Path]]:
+    """Copy the series into a fresh folder and serve it with ``kpeace lab``'s own command.
+
+    Yields the server's URL, its token and the course folder; the server (a process group of
+    its own) is stopped on exit, also when the test fails. No hub around: the kernels find the
+    course folder themselves and send no answers anywhere.
+    """
+    from kpeace import lab
+    from kpeace.cli import main
+
+    dest = tmp_path_factory.mktemp("course")
+    assert main(["notebooks", str(dest)]) == 0
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    token = secrets.token_hex(16)
+    home = tmp_path_factory.mktemp("jupyter-home")
+    env = {
+        **lab.environment(dest),
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_DATA_DIR": str(home / "data"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "IPYTHONDIR": str(home / "ipython"),
+    }
+    for name in ("KPEACE_COURSE_DIR", "KPEACE_PULSE_URL", "JUPYTERHUB_API_TOKEN"):
+        env.pop(name, None)
+    cmd = lab.command(
+        dest,
+        port=port,
+        no_browser=True,
+        extra=[f"--IdentityProvider.token={token}", "--LabApp.expose_app_in_browser=True"],
+    )
+    log = open(home / "server.log", "w")
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/api/status?token={token}", timeout=1
+                )
+                break
+            except OSError:
+                assert proc.poll() is None, (home / "server.log").read_text()
+                assert time.monotonic() < deadline, "JupyterLab did not start in 60 s"
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}", token, dest
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def lab_server_at() -> Any:
+    """The :func:`jupyterlab_server` context manager, for module-scoped server fixtures."""
+    return jupyterlab_server
 
 
 @pytest.fixture(scope="session")

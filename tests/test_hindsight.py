@@ -160,23 +160,9 @@ def test_tracker_figure_has_a_row_per_check_split_at_the_essay(checks):
 
 @pytest.mark.parametrize("mode", ["live", "static"])
 def test_every_check_has_its_evidence_and_reading_in_both_renderings(checks, events, mode):
-    import kpeace.widgets as kw
-
-    kw.set_display_mode(mode)
-    try:
-        view = kw.forecast_tracker()
-        if mode == "live":
-            control = view.controls["Check"]
-            cards = []
-            for option in control.options[1:]:
-                control.value = option
-                cards.append(view.detail.value)
-        else:
-            html = view._repr_mimebundle_()["text/html"]
-            # before (with the text alternative), then "All", then one card per check
-            cards = html.split('<details class="kp-details"')[2:]
-    finally:
-        kw.set_display_mode(None)
+    cards = _tracker_cards(mode)
+    if mode == "static":  # before (with the text alternative), then "All", then one card each
+        cards = cards[0].split('<details class="kp-details"')[2:]
     assert len(cards) == len(checks)
     for card, check in zip(cards, checks.itertuples(), strict=True):
         assert "What could be known in June 2007" in card and "What came after" in card

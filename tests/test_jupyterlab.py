@@ -6,20 +6,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
-import signal
 import socket
-import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
 
 import kpeace
-from kpeace import lab
-from kpeace.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SERIES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -33,52 +27,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    dest = tmp_path_factory.mktemp("course")
-    assert main(["notebooks", str(dest)]) == 0
-    port, token = _free_port(), secrets.token_hex(16)
-    home = tmp_path_factory.mktemp("jupyter-home")
-    env = {
-        **lab.environment(dest),
-        "JUPYTER_CONFIG_DIR": str(home / "config"),
-        "JUPYTER_DATA_DIR": str(home / "data"),
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-        "IPYTHONDIR": str(home / "ipython"),
-    }
-    cmd = lab.command(
-        dest,
-        port=port,
-        no_browser=True,
-        extra=[
-            f"--IdentityProvider.token={token}",
-            "--LabApp.expose_app_in_browser=True",
-        ],
-    )
-    log = open(home / "server.log", "w")
-    proc = subprocess.Popen(
-        cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/api/status?token={token}", timeout=1
-                )
-                break
-            except OSError:
-                assert proc.poll() is None, (home / "server.log").read_text()
-                assert time.monotonic() < deadline, "JupyterLab did not start in 60 s"
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}", token
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
+def server(tmp_path_factory, lab_server_at):
+    with lab_server_at(tmp_path_factory) as running:
+        yield running[:2]
 
 
 def _first_self_check(path: Path) -> kpeace.widgets.Question:

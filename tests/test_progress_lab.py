@@ -6,19 +6,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
-import signal
-import socket
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 import kpeace.widgets as kw
-from kpeace import lab
-from kpeace.cli import main
 
 SHOTS = Path(os.environ.get("KPEACE_SHOTS", "/tmp/kpeace-pulse-shots"))
 NOTEBOOK = "02_argument.ipynb"
@@ -34,54 +26,9 @@ KERNEL_IDLE = """name => {
 
 
 @pytest.fixture(scope="module")
-def lab_server(tmp_path_factory):
-    dest = tmp_path_factory.mktemp("course")
-    assert main(["notebooks", str(dest)]) == 0
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    token = secrets.token_hex(16)
-    home = tmp_path_factory.mktemp("jupyter-home")
-    env = {
-        **lab.environment(dest),
-        "JUPYTER_CONFIG_DIR": str(home / "config"),
-        "JUPYTER_DATA_DIR": str(home / "data"),
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-        "IPYTHONDIR": str(home / "ipython"),
-    }
-    for name in ("KPEACE_COURSE_DIR", "KPEACE_PULSE_URL", "JUPYTERHUB_API_TOKEN"):
-        env.pop(name, None)  # the kernel finds the course folder itself; no hub here
-    cmd = lab.command(
-        dest,
-        port=port,
-        no_browser=True,
-        extra=[f"--IdentityProvider.token={token}", "--LabApp.expose_app_in_browser=True"],
-    )
-    log = open(home / "server.log", "w")
-    proc = subprocess.Popen(
-        cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/api/status?token={token}", timeout=1
-                )
-                break
-            except OSError:
-                assert proc.poll() is None, (home / "server.log").read_text()
-                assert time.monotonic() < deadline, "JupyterLab did not start in 60 s"
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}", token, dest
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
+def lab_server(tmp_path_factory, lab_server_at):
+    with lab_server_at(tmp_path_factory) as running:
+        yield running
 
 
 def _run_all(page, cells: int) -> None:
