@@ -158,18 +158,18 @@ BREAKS: tuple[Break, ...] = (
     Break(
         id="data-06",
         file="kpeace/_keys.py",
-        old="        unknown = set(values.dropna().unique()) - valid_values.keys()",
+        old="        unknown = set(_present(values)) - valid_values.keys()",
         new="        unknown = set()",
         tests=("tests/test_loader.py::test_broken_foreign_key_names_table_line_column_and_value",),
-        description="kpeace/_keys.py: 'unknown = set(values.dropna().unique()) - valid_va' -> 'unknown = set()' (caught by test_broken_foreign_key_names_table_line_column_and_value)",
+        description="kpeace/_keys.py: 'unknown = set(_present(values)) - valid_values.key' -> 'unknown = set()' (caught by test_broken_foreign_key_names_table_line_column_and_value)",
     ),
     Break(
         id="data-07",
         file="kpeace/_keys.py",
-        old="    unknown = set(chain.from_iterable(frame[column].dropna())) - valid_values.keys()",
+        old="    unknown = set(chain.from_iterable(_present(frame[column]))) - valid_values.keys()",
         new="    unknown = set()",
         tests=("tests/test_loader.py::test_broken_list_reference_names_the_item",),
-        description="kpeace/_keys.py: 'unknown = set(chain.from_iterable(frame[column].dr' -> 'unknown = set()' (caught by test_broken_list_reference_names_the_item)",
+        description="kpeace/_keys.py: 'unknown = set(chain.from_iterable(_present(frame[co' -> 'unknown = set()' (caught by test_broken_list_reference_names_the_item)",
     ),
     Break(
         id="data-08",
@@ -738,5 +738,30 @@ BREAKS: tuple[Break, ...] = (
         new="§8 rows B18 and B99)",
         tests=("tests/test_content.py", "-k", "row_references"),
         description="a notebook cites a fact-sheet row that does not exist",
+    ),
+    # --- speed: the fast table reader (issue 12, point 2) -------------------------------------
+    Break(
+        id="fastread-missing-integer-zero",
+        file="kpeace/_fastread.py",
+        old="        if not cell:\n            mask[i] = True\n        elif _INTEGER",
+        new="        if not cell:\n            mask[i] = False\n        elif _INTEGER",
+        tests=("tests/test_loader.py", "-k", "fast_path"),
+        description="the fast reader turns an empty integer cell into 0 instead of <NA>",
+    ),
+    Break(
+        id="fastread-accepts-unknown-category",
+        file="kpeace/_fastread.py",
+        old="            codes = [code[cell] if cell else -1 for cell in cells]",
+        new="            codes = [code.get(cell, -1) if cell else -1 for cell in cells]",
+        tests=("tests/test_loader.py", "-k", "fast_path or enum"),
+        description="the fast reader keeps a value outside the categories instead of giving way",
+    ),
+    Break(
+        id="fastread-ignores-unique",
+        file="kpeace/_fastread.py",
+        old="        if len(set(present)) != len(present):",
+        new="        if False:",
+        tests=("tests/test_loader.py", "-k", "fast_path"),
+        description="the fast reader accepts a repeated value in a unique column",
     ),
 )
