@@ -764,4 +764,20 @@ BREAKS: tuple[Break, ...] = (
         tests=("tests/test_loader.py", "-k", "fast_path"),
         description="the fast reader accepts a repeated value in a unique column",
     ),
+    Break(
+        id="live-template-keeps-every-trace-type",
+        file="kpeace/widgets/views.py",
+        old='{kind: v for kind, v in template["data"].items() if kind in drawn}',
+        new='{kind: v for kind, v in template["data"].items()}',
+        tests=("tests/test_widgets.py", "-k", "built_figure"),
+        description="the live FigureWidget builds the template's defaults for every trace type",
+    ),
+    Break(
+        id="live-figure-keeps-plotly-menus",
+        file="kpeace/widgets/views.py",
+        old='self._menus: list[dict[str, Any]] = spec["layout"].pop("updatemenus", [])',
+        new='self._menus: list[dict[str, Any]] = spec["layout"].get("updatemenus", [])',
+        tests=("tests/test_widgets.py", "-k", "built_figure"),
+        description="the live FigureWidget shows plotly's own menus beside the ipywidgets controls",
+    ),
 )
