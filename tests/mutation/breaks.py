@@ -780,4 +780,20 @@ BREAKS: tuple[Break, ...] = (
         tests=("tests/test_widgets.py", "-k", "built_figure"),
         description="the live FigureWidget shows plotly's own menus beside the ipywidgets controls",
     ),
+    Break(
+        id="matrix-shades-agreeing-cells",
+        file="kpeace/figures/positions.py",
+        old="clash = len(views) == 2 and len(set(views.values())) == 2",
+        new="clash = len(views) == 2 and len(set(views.values())) == 1",
+        tests=("tests/test_figures.py", "-k", "matrix_shades"),
+        description="the actor × issue matrix shades cells where both views agree",
+    ),
+    Break(
+        id="matrix-view-ignores-its-filter",
+        file="kpeace/figures/positions.py",
+        old="shown = [r for r in rows if view is None or r.whose_view in view]",
+        new="shown = list(rows)",
+        tests=("tests/test_figures.py", "-k", "matrix_shades"),
+        description="the matrix's 'essay's assessment' view still lists North Korea's preference",
+    ),
 )
