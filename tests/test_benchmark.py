@@ -16,6 +16,7 @@ MEASURES = {
     "5_sizes",
     "6_browser",
     "7_round_trip",
+    "8_memory",
 }
 
 
@@ -40,3 +41,6 @@ def test_quick_benchmark_reports_every_measure(tmp_path):
         assert isinstance(row["ratio"], (int, float)) and row["ratio"] > 0, name
         assert isinstance(row["goal"], (int, float)) and isinstance(row["met"], bool), name
     assert "measure" in result.stdout and "7_round_trip" in result.stdout
+    memory = report["8_memory"]["per_notebook"]
+    assert memory and all(row["ours_mb"] > row["floor_mb"] > 10 for row in memory.values())
+    assert all(row["cpu_ratio"] > 0 for row in report["3_notebooks"]["per_notebook"].values())

@@ -11,7 +11,7 @@ import pytest
 
 import kpeace
 from kpeace import figures, prompts
-from kpeace.figures._style import OKABE_ITO, PALETTE, labels_on_the_left
+from kpeace.figures._style import NEUTRALS, OKABE_ITO, PALETTE, labels_on_the_left
 from kpeace.widgets.peninsula_map import map_layers
 
 NAMES = dict(
@@ -309,3 +309,28 @@ def test_perspectives_draw_every_dated_position_once_per_question():
         figures.perspectives_figure(
             perspectives, kpeace.load("perspective_questions"), actor="Korea"
         )
+
+
+def test_matrix_shades_only_the_cell_where_the_two_views_differ():
+    """The first contradiction: on conventional forces the essay names South Korea as North
+    Korea's partner, while North Korea prefers the United States; every view keeps the shade."""
+    from kpeace.widgets.explorers import _names
+
+    fig = figures.matrix_figure(kpeace.load("positions"), _names())
+    table = fig.data[0]
+    clash = NEUTRALS["clash"]
+    shaded = [
+        (str(table.header.values[c]), str(table.cells.values[0][r]))
+        for c, column in enumerate(table.cells.fill.color)
+        for r, colour in enumerate(column)
+        if colour == clash
+    ]
+    assert shaded == [("<b>North Korea</b>", "<b>conventional<br>forces</b>")]
+    buttons = fig.layout.updatemenus[0].buttons
+    assert len(buttons) == 3
+    for button in buttons:
+        assert [list(c) for c in button.args[0]["cells.fill.color"][0]] == [
+            list(c) for c in table.cells.fill.color
+        ]
+    essay_only = buttons[1].args[0]["cells.values"][0]
+    assert "US" not in essay_only[1][1] and "South<br>Korea" in essay_only[1][1]

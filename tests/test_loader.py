@@ -359,3 +359,85 @@ def test_composite_foreign_key(data_copy):
     message = str(err.value)
     assert "table 'positions' (positions.csv), line 2, columns 'claim_id', 'paragraph'" in message
     assert "('C21', 2) matches no claim_id, paragraph of table 'claims'" in message
+
+
+def _both_paths(text, resource):
+    from kpeace._fastread import fast_read
+
+    return fast_read(text, resource["schema"]["fields"]), kpeace.data.careful_read(text, resource)
+
+
+@pytest.mark.parametrize("name", kpeace.datasets())
+def test_fast_path_gives_the_careful_paths_frame(name):
+    resource = kpeace.describe(name)
+    text = kpeace.data._read_text(resource["path"])
+    fast, careful = _both_paths(text, resource)
+    assert fast is not None, f"{name}: the fast path gave up on a valid file"
+    assert len(careful) > 0
+    assert list(fast.dtypes.astype(str)) == list(careful.dtypes.astype(str))
+    pd.testing.assert_frame_equal(fast, careful, check_exact=True, check_categorical=True)
+    assert type(fast.index) is type(careful.index)
+
+
+ODD_SCHEMA = {
+    "path": "odd.csv",
+    "schema": {
+        "fields": [
+            {"name": "id", "type": "integer", "constraints": {"required": True, "unique": True}},
+            {"name": "score", "type": "number"},
+            {"name": "ok", "type": "boolean"},
+            {"name": "day", "type": "date"},
+            {"name": "kind", "type": "string", "categories": ["b", "a"], "categoriesOrdered": True},
+            {"name": "tag", "type": "string", "constraints": {"enum": ["x", "y"]}},
+            {"name": "text", "type": "string"},
+            {"name": "ids", "type": "list", "delimiter": ";", "itemType": "integer"},
+            {"name": "names", "type": "list", "delimiter": ";"},
+        ]
+    },
+}
+ODD_HEADER = "id,score,ok,day,kind,tag,text,ids,names\n"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '1,1.5,true,2007-06-06,a,x,"a, quoted\nline",1;2,P1;P2\n2,,,,,,,,\n',
+        "007,-2e3,false,2000-02-29,b,y,plain,10,A\n",
+        "1,1.0,true,2007-06-06,a,x,t,,\n",  # an integer written 1 in a number column
+        "1.0,1,true,2007-06-06,a,x,t,,\n",  # 1.0 in an integer column: careful path decides
+        "1,1,true,2007-6-6,a,x,t,,\n",  # a date without leading zeros: careful path decides
+        "1,1,true,2007-06-06,a,x,t,,\r\n2,2,false,2007-06-07,b,y,u,3,Q\r\n",
+    ],
+)
+def test_fast_path_agrees_or_gives_way_on_odd_valid_files(body):
+    fast, careful = _both_paths(ODD_HEADER + body, ODD_SCHEMA)
+    assert len(careful) > 0
+    if fast is not None:
+        pd.testing.assert_frame_equal(fast, careful, check_exact=True, check_categorical=True)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "1,x,true,2007-06-06,a,x,t,,\n",  # not a number
+        "1,1,yes,2007-06-06,a,x,t,,\n",  # not a boolean
+        "1,1,true,2007-02-30,a,x,t,,\n",  # no such day
+        "1,1,true,2007-06-06,c,x,t,,\n",  # not a category
+        "1,1,true,2007-06-06,a,z,t,,\n",  # not in the enum
+        "1,1,true,2007-06-06,a,x,t,1;a,\n",  # not an integer list
+        ",1,true,2007-06-06,a,x,t,,\n",  # a required value missing
+        "1,1,true,2007-06-06,a,x,t,,\n1,2,true,2007-06-06,a,x,t,,\n",  # a unique value twice
+        "1,1,true,2007-06-06,a,x,t,\n",  # a short row
+        "1,1,true,2007-06-06,a,x,t,,,\n",  # a long row
+    ],
+)
+def test_fast_path_leaves_every_bad_file_to_the_careful_path(body):
+    from kpeace._fastread import fast_read
+
+    fields = ODD_SCHEMA["schema"]["fields"]
+    assert fast_read(ODD_HEADER + "1,1,true,2007-06-06,a,x,t,,\n", fields) is not None
+    assert fast_read(ODD_HEADER + body, fields) is None
+    assert (
+        fast_read(ODD_HEADER.replace("tag", "tags") + "1,1,true,2007-06-06,a,x,t,,\n", fields)
+        is None
+    )

@@ -334,3 +334,54 @@ def test_perspectives_static_cards_sit_inside_details():
     for box in soup.find_all("details"):
         box.decompose()
     assert "Excerpt" not in soup.get_text()
+
+
+FIGURE_BUILDERS = {
+    "timeline_explorer": "timeline_figure",
+    "positions_explorer": "matrix_figure",
+    "network_explorer": "network_figure",
+    "steps_explorer": "steps_figure",
+    "resolutions_explorer": "resolutions_figure",
+    "agreements_explorer": "agreements_figure",
+    "forecast_tracker": "forecast_figure",
+    "forum_builder": "forum_figure",
+    "perspectives_explorer": "perspectives_figure",
+    "peninsula_map": "peninsula_figure",
+}
+
+
+@pytest.mark.parametrize("name", list(FIGURE_BUILDERS))
+def test_live_figure_is_the_built_figure_without_its_menus(name, monkeypatch):
+    """The FigureWidget draws what the handout draws: same traces, same layout, same look.
+
+    Only the plotly menus go (ipywidgets controls replace them), the top margin shrinks to the
+    title's, and the template keeps the defaults of the trace types drawn (others change
+    nothing on screen).
+    """
+    import kpeace.figures as figures
+
+    built = []
+    builder = getattr(figures, FIGURE_BUILDERS[name])
+
+    def keep(*args, **kwargs):
+        built.append(builder(*args, **kwargs))
+        return built[-1]
+
+    monkeypatch.setattr(figures, FIGURE_BUILDERS[name], keep)  # the views call figures.X
+    explorer = getattr(kw, name)()
+    assert len(built) == 1 and isinstance(explorer, FigureExplorer)
+    want = json.loads(built[0].to_json())
+    live = json.loads(explorer.figure_widget.to_json())
+    assert want["data"] and live["data"] == want["data"]
+    menus = want["layout"].pop("updatemenus")
+    assert [m["name"] for m in menus] == list(explorer.controls)
+    assert "updatemenus" not in live["layout"]
+    assert live["layout"].pop("margin")["t"] == 56
+    want["layout"].pop("margin")
+    drawn = {trace.get("type", "scatter") for trace in want["data"]}
+    want_template, live_template = want["layout"].pop("template"), live["layout"].pop("template")
+    assert set(live_template["data"]) == drawn & set(want_template["data"])
+    assert live_template["layout"] == want_template["layout"]
+    for kind in live_template["data"]:
+        assert live_template["data"][kind] == want_template["data"][kind]
+    assert live["layout"] == want["layout"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -65,10 +68,10 @@ def phrase(stance: str, counterpart: str) -> str:
     return PHRASES.get(str(stance), "{} " + str(stance)).format(counterpart)
 
 
-def _cell(rows: pd.DataFrame, names: dict[str, str]) -> str:
+def _cell(rows: Iterable[Any], names: dict[str, str]) -> str:
+    """Return one matrix cell: each row's stance and paragraph (rows from ``itertuples``)."""
     return "<br>".join(
-        wrap(f"{phrase(r.stance, _label(r.counterpart, names))} (¶{r.paragraph})", 15)
-        for r in rows.itertuples()
+        wrap(f"{phrase(r.stance, _label(r.counterpart, names))} (¶{r.paragraph})", 15) for r in rows
     )
 
 
@@ -99,20 +102,32 @@ def matrix_figure(positions: pd.DataFrame, names: dict[str, str] | None = None) 
     issues = [str(i) for i in positions["issue"].cat.categories if (table["issue"] == i).any()]
     actors = list(dict.fromkeys(table["actor"]))
 
+    # Each cell's rows and shade once (plain rows: small frames cost more than their data);
+    # each view then only filters the rows.
+    by_cell: dict[tuple[str, str], list[Any]] = {}
+    for row in table.itertuples():
+        by_cell.setdefault((row.actor, str(row.issue)), []).append(row)
+    shades: list[list[str]] = []
+    for actor in actors:
+        shade = []
+        for issue in issues:
+            views: dict[str, frozenset[str]] = {}
+            for row in by_cell.get((actor, issue), []):
+                views[row.whose_view] = views.get(row.whose_view, frozenset()) | {row.counterpart}
+            clash = len(views) == 2 and len(set(views.values())) == 2
+            shade.append(NEUTRALS["clash"] if clash else NEUTRALS["white"])
+        shades.append(shade)
+
     def grid(view: set[str] | None) -> tuple[list[list[str]], list[list[str]]]:
         values: list[list[str]] = [[f"<b>{wrap(issue, 11)}</b>" for issue in issues]]
-        fills: list[list[str]] = [[NEUTRALS["control"]] * len(issues)]
+        fills: list[list[str]] = [[NEUTRALS["control"]] * len(issues), *shades]
         for actor in actors:
-            column, shade = [], []
+            column = []
             for issue in issues:
-                cell = table[(table["actor"] == actor) & (table["issue"] == issue)]
-                shown = cell if view is None else cell[cell["whose_view"].isin(view)]
+                rows = by_cell.get((actor, issue), [])
+                shown = [r for r in rows if view is None or r.whose_view in view]
                 column.append(_cell(shown, names) or "—")
-                split = cell.groupby("whose_view", observed=True)["counterpart"].agg(frozenset)
-                clash = len(split) == 2 and split.iloc[0] != split.iloc[1]
-                shade.append(NEUTRALS["clash"] if clash else NEUTRALS["white"])
             values.append(column)
-            fills.append(shade)
         return values, fills
 
     lines = []
@@ -154,10 +169,8 @@ def matrix_figure(positions: pd.DataFrame, names: dict[str, str] | None = None) 
             },
         )
     )
-    args = [
-        [{"cells.values": [grid(v)[0]], "cells.fill.color": [grid(v)[1]]}, {}]
-        for v in VIEWS.values()
-    ]
+    grids = [grid(v) for v in VIEWS.values()]
+    args = [[{"cells.values": [cells], "cells.fill.color": [fill]}, {}] for cells, fill in grids]
     place_menus(fig, [control(list(VIEWS), args, name="View", kind="dropdown")])
     return fig
 

@@ -411,14 +411,14 @@ def rows(sizes: Sequence[int], port: int = 18600) -> dict:
     classes = {f"N={n}": measure(n, port) for n in sizes}
     big = classes[f"N={max(sizes)}"]
     return {
-        "8_hub_time": {
+        "9_hub_time": {
             "what": f"hub: {max(sizes)} learners all ready + all run a notebook, s",
             "ratio": big["ready_plus_notebooks_s"],
             "goal": 120,
             "met": big["ready_plus_notebooks_s"] <= 120,
             "classes": classes,
         },
-        "9_hub_memory": {
+        "10_hub_memory": {
             "what": f"hub: PSS per learner (server + kernel), N={max(sizes)}, MiB",
             "ratio": big["pss_mib_per_learner_max"],
             "goal": 300,
