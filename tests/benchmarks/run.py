@@ -20,6 +20,8 @@ Measures and goals (issue 6):
    imported pandas, plotly and ipywidgets                                   goal <= 1.3
 9-10. a class on kpeace hub (not with --quick; as root): N=30 ready + notebooks <= 120 s,
    PSS per learner <= 300 MiB (tests/benchmarks/hub.py)
+11. class pulse: an answer visible on the teacher's page (median of 20, s;
+    tests/benchmarks/pulse_latency.py; not with --quick)                    goal <= 1 s
 """
 
 from __future__ import annotations
@@ -375,6 +377,17 @@ def main() -> int:
         from hub import rows as hub_rows
 
         results |= hub_rows(args.hub)
+    if not args.quick:  # issue 11: the class pulse, answer → visible on the teacher's page
+        from pulse_latency import measure as pulse_latency
+
+        shown = pulse_latency(20)["visible_after_s"]
+        results["11_pulse"] = {
+            "what": "class pulse: answer → on the teacher's page, median s",
+            "ratio": shown["median"],
+            "goal": 1.0,
+            "met": shown["median"] <= 1.0,
+            "max_s": shown["max"],
+        }
     print(f"{'measure':<58} {'value':>8} {'goal':>7}  met")
     for key, row in results.items():
         print(
