@@ -21,7 +21,7 @@ from kpeace.handouts.markdown import remote_resources
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 AXE = Path(os.environ.get("KPEACE_AXE", ROOT / ".venv/npm/node_modules/axe-core/axe.min.js"))
-PLOTLY_BANNER = re.compile(r"\* plotly\.js v\d")
+PLOTLY_BANNER = re.compile(r"\* plotly\.js (?:\([a-z -]+\) )?v\d")
 PLACEHOLDERS = ("Loading widget", "VBox(", "HBox(", "FigureWidget(", "Error displaying widget")
 
 
@@ -59,7 +59,7 @@ def test_self_contained_offline_markup(handouts):
         html = path.read_text(encoding="utf-8")
         assert remote_resources(html) == [], path.name
         # plotly.js itself names a map-icon CDN it would use only for map traces: skip it
-        markup = re.sub(r"<script>[^<]*\* plotly\.js v.*?</script>", "", html, flags=re.S)
+        markup = re.sub(r"<script>[^<]*\* plotly\.js .*?</script>", "", html, flags=re.S)
         for cdn in ("cdnjs", "unpkg.com", "jsdelivr", "cdn.plot.ly", "require.min.js"):
             assert cdn not in markup, (path.name, cdn)
         figures = html.count('class="plotly-graph-div')

@@ -25,7 +25,8 @@ from pathlib import Path
 import nbformat
 
 from kpeace._files import write_whole
-from kpeace.handouts.exporter import HandoutExporter, plotly_js, plotly_js_name
+from kpeace.handouts import plotly as plotlyjs
+from kpeace.handouts.exporter import HandoutExporter
 from kpeace.handouts.fonts import font_face
 
 EDITIONS = ("student", "teacher")
@@ -140,6 +141,7 @@ class BuildResult:
     error: str | None = None
     seconds: float = 0.0
     skipped: list[Path] = field(default_factory=list)
+    bundles: set[plotlyjs.Bundle] = field(default_factory=set)  # plotly.js the handouts need
 
 
 def describe_notebook(nb: nbformat.NotebookNode, stem: str) -> NotebookInfo:
@@ -297,7 +299,7 @@ def _owned(path: Path) -> bool:
     if not path.exists():
         return True
     try:
-        if path.name == plotly_js_name():
+        if path.name in {b.file_name for b in plotlyjs.bundles()}:
             head = path.read_text(encoding="utf-8", errors="replace")[:400]
             return "plotly.js" in head
         return path.is_file() and generated_by_kpeace(path)
@@ -352,7 +354,12 @@ def build_one(
         result.info = describe_notebook(nb, path.stem)
         for edition in editions:
             exporter = HandoutExporter(edition=edition, shared_assets=shared_assets)
-            body, _ = exporter.from_notebook_node(nb, {"metadata": {"name": result.info.title}})
+            body, resources = exporter.from_notebook_node(
+                nb, {"metadata": {"name": result.info.title}}
+            )
+            bundle = resources["kpeace"].get("plotly_bundle")
+            if bundle is not None:
+                result.bundles.add(bundle)
             _write(out / f"{path.stem}.{edition}.html", body, result, stop)
     except BuildInterrupted:
         result.error = f"{path.name}: interrupted"
@@ -607,7 +614,8 @@ def build(
     jobs : int, optional
         Notebooks executed at once.
     shared_assets : bool, optional
-        Write plotly.js once beside the handouts instead of inlining it in each.
+        Write each plotly.js bundle the handouts need once beside them instead of inlining it
+        in each.
     progress : callable, optional
         Called with each result as it finishes.
 
@@ -638,8 +646,10 @@ def build(
     pool.shutdown(wait=True)
     ordered = [results[nb] for nb in notebooks]
     extra = BuildResult(notebook=out)
-    if shared_assets and any(r.files for r in ordered):
-        _write(out / plotly_js_name(), plotly_js(), extra)
+    if shared_assets:  # each plotly.js bundle the handouts written refer to, once
+        needed = {b for r in ordered if r.files for b in r.bundles}
+        for bundle in sorted(needed, key=lambda b: b.file_name):
+            _write(out / bundle.file_name, bundle.source(), extra)
     from kpeace import data
     from kpeace._paths import notebooks_root
 

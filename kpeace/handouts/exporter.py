@@ -32,11 +32,13 @@ from nbconvert.preprocessors import ExecutePreprocessor, Preprocessor, TagRemove
 from traitlets import Bool, Unicode, default
 
 from kpeace.handouts import markdown
+from kpeace.handouts import plotly as bundles
 from kpeace.handouts.fonts import font_face
 from kpeace.handouts.validity import escape_controls, valid_css
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+UNKNOWN = "(a figure whose traces could not be read)"  # only the full bundle draws it
 REMOTE_SCRIPT = re.compile(r"<script[^>]*\bsrc=[\"']?https?://[^>]*>\s*</script>", re.I)
 WIDGET_NOTE = (
     '<p class="kp-note">This view is interactive in JupyterLab; open the notebook there to use '
@@ -46,29 +48,25 @@ TEMPLATES = str(files("kpeace.handouts") / "templates")
 
 
 def plotly_js() -> str:
-    """Return the plotly.js bundle that plotly.py ships (used offline, never fetched).
+    """Return the full plotly.js bundle that plotly.py ships (used offline, never fetched).
 
     Returns
     -------
     str
         The minified library.
     """
-    from plotly.offline import get_plotlyjs
-
-    return get_plotlyjs()
+    return bundles.full().source()
 
 
 def plotly_js_name() -> str:
-    """Return the file name used for a shared plotly.js (``plotly-<version>.min.js``).
+    """Return the file name used for a shared full plotly.js (``plotly-<version>.min.js``).
 
     Returns
     -------
     str
         The file name.
     """
-    from plotly.offline import get_plotlyjs_version
-
-    return f"plotly-{get_plotlyjs_version()}.min.js"
+    return bundles.full().file_name
 
 
 class StaticExecutePreprocessor(ExecutePreprocessor):
@@ -119,7 +117,9 @@ class HandoutPreprocessor(Preprocessor):
             The (executed) notebook.
         resources : dict
             nbconvert resources; ``resources["kpeace"]`` gets ``needs_plotly`` and the
-            plotly.js to inline (``plotly_inline``) or reference (``plotly_src``).
+            plotly.js to inline (``plotly_inline``) or reference (``plotly_src``): the smallest
+            bundle that draws every trace type of the page (``plotly_bundle``, a
+            :class:`kpeace.handouts.plotly.Bundle`).
 
         Returns
         -------
@@ -127,6 +127,7 @@ class HandoutPreprocessor(Preprocessor):
             The notebook and resources.
         """
         needs = False
+        self._types: set[str] = set()
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
@@ -140,10 +141,14 @@ class HandoutPreprocessor(Preprocessor):
                 kept.append(output)
             cell.outputs = kept
         nb.metadata.pop("widgets", None)
+        bundle = bundles.choose(self._types) if needs else None
         resources.setdefault("kpeace", {}).update(
             needs_plotly=needs,
-            plotly_inline=escape_controls(plotly_js()) if needs and not self.shared_assets else "",
-            plotly_src=plotly_js_name() if needs and self.shared_assets else "",
+            plotly_bundle=bundle,
+            plotly_inline=escape_controls(bundle.source())
+            if bundle and not self.shared_assets
+            else "",
+            plotly_src=bundle.file_name if bundle and self.shared_assets else "",
         )
         return nb, resources
 
@@ -176,6 +181,8 @@ class HandoutPreprocessor(Preprocessor):
             if "* plotly.js v" in html:  # the notebook renderer's global plotly.js: not needed
                 return None
             html = REMOTE_SCRIPT.sub("", html)
+            html, used = bundles.figures_in(html)
+            self._types |= used if used is not None else {UNKNOWN}
             if self.teacher:
                 html = html.replace('<details class="kp-answer"', '<details class="kp-answer" open')
             data["text/html"] = html
