@@ -31,7 +31,7 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import ExecutePreprocessor, Preprocessor, TagRemovePreprocessor
 from traitlets import Bool, Unicode, default
 
-from kpeace.handouts import markdown
+from kpeace.handouts import markdown, unused_css
 from kpeace.handouts import plotly as bundles
 from kpeace.handouts.fonts import font_face
 from kpeace.handouts.validity import escape_controls, valid_css
@@ -322,10 +322,29 @@ class HandoutExporter(HTMLExporter):
             version=__version__,
         )
         body, resources = super().from_notebook_node(nb, resources, **kw)
+        body = _prune_lab_css(body)
         face = font_face(body)  # pages with Korean carry the font (no system font needed)
         if face:
             body = body.replace("</head>", f"<style>{face}</style>\n</head>", 1)
         return body, resources
+
+
+LAB_CSS = re.compile(r"<!--kp-lab-css-->(.*?)<!--/kp-lab-css-->", re.S)
+STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S | re.I)
+
+
+def _prune_lab_css(page: str) -> str:
+    """Drop from the lab template's styles what the page cannot use (see :mod:`.unused_css`)."""
+    found = LAB_CSS.search(page)
+    if not found:
+        return page
+    rest = page[: found.start()] + page[found.end() :]
+    styles = STYLE.findall(found.group(1))
+    pruned = unused_css.prune([css for _, css, _ in styles], rest)
+    kept = "".join(
+        f"{start}{css}{end}" for (start, _, end), css in zip(styles, pruned, strict=True) if css
+    )
+    return page[: found.start()] + kept + page[found.end() :]
 
 
 class TeacherHandoutExporter(HandoutExporter):
