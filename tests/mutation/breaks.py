@@ -739,4 +739,37 @@ BREAKS: tuple[Break, ...] = (
         tests=("tests/test_content.py", "-k", "row_references"),
         description="a notebook cites a fact-sheet row that does not exist",
     ),
+    # --- issue 12 point 1: plotly.js bundles and unused CSS (bundles branch) ---
+    Break(
+        id="bundle-ignores-trace-types",
+        file="kpeace/handouts/plotly/__init__.py",
+        old="    return next(b for b in bundles() if b.draws(used))",
+        new="    return bundles()[0]",
+        tests=("tests/test_plotly_bundles.py", "-k", "smallest or draws_offline"),
+        description="a handout gets the smallest bundle even when it cannot draw its traces",
+    ),
+    Break(
+        id="bundle-version-not-checked",
+        file="kpeace/handouts/plotly/__init__.py",
+        old="    return [b for b in partial if b.version == whole.version] + [whole]",
+        new="    return [*partial, whole]",
+        tests=("tests/test_plotly_bundles.py", "-k", "mismatch"),
+        description="partial bundles of another plotly.js version than plotly.py's are embedded",
+    ),
+    Break(
+        id="template-prune-drops-used-traces",
+        file="kpeace/handouts/plotly/__init__.py",
+        old='template["data"] = {k: v for k, v in template["data"].items() if k in used}',
+        new='template["data"] = {}',
+        tests=("tests/test_plotly_bundles.py", "-k", "pruned"),
+        description="the template loses the defaults of the trace types the figure uses",
+    ),
+    Break(
+        id="css-prune-forgets-chained-properties",
+        file="kpeace/handouts/unused_css.py",
+        old='            if not name.startswith("--") or name in used:',
+        new='            if not name.startswith("--"):',
+        tests=("tests/test_unused_css.py", "-k", "dropped"),
+        description="a custom property read only through another custom property is dropped",
+    ),
 )
