@@ -70,6 +70,23 @@ def test_self_contained_offline_markup(handouts):
         assert not any(p in html for p in PLACEHOLDERS), path.name
 
 
+def test_each_handout_embeds_the_smallest_plotly_bundle_that_draws_it(handouts):
+    from kpeace.handouts.plotly import choose, figures_in
+
+    chosen = {}
+    for path in _files(handouts):
+        html = path.read_text(encoding="utf-8")
+        library = re.search(r"<script>[^<]*\* plotly\.js (?:\((\w+) - minified\) )?v", html)
+        if 'class="plotly-graph-div' not in html:
+            assert library is None, path.name
+            continue
+        _, types = figures_in(html[library.end() :].split("</script>", 1)[1])
+        assert types, path.name
+        chosen[path.name] = library.group(1) or "full"
+        assert chosen[path.name] == choose(types).name, (path.name, types)
+    assert "basic" in chosen.values(), chosen  # the course's own figures mostly need no more
+
+
 def test_editions(handouts):
     for nb in NOTEBOOKS:
         student = (handouts / f"{nb.stem}.student.html").read_text(encoding="utf-8")
