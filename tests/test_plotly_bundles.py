@@ -217,3 +217,12 @@ def test_shared_assets_carry_each_bundle_the_series_needs(tmp_path):
         assert not BANNER.search(html)
         referenced |= set(re.findall(r'<script src="(plotly[^"]+)"></script>', html))
     assert referenced == set(scripts)
+
+
+def test_the_wheel_carries_the_vendored_bundles_and_their_licence(wheel):
+    import zipfile
+
+    names = set(zipfile.ZipFile(wheel).namelist())
+    files = [b["file"] for b in bundles.manifest()["bundles"]] + ["bundles.json", "LICENSE"]
+    missing = [f for f in files if f"kpeace/handouts/plotly/{f}" not in names]
+    assert len(files) >= 4 and not missing, missing

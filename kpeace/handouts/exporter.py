@@ -5,8 +5,11 @@ Use it from Python (:class:`HandoutExporter`), through ``kpeace handouts``, or a
 edition). It extends nbconvert's ``lab`` template and
 
 * drops every CDN script (require.js, MathJax, mermaid, the widget manager);
-* turns plotly outputs into static divs and inlines plotly.js once (or references one shared
-  file with ``shared_assets``);
+* turns plotly outputs into static divs and inlines plotly.js once: the smallest official
+  bundle that draws every trace type on the page (see :mod:`kpeace.handouts.plotly`), or a
+  reference to that bundle's shared file with ``shared_assets``; each figure's template keeps
+  only the defaults of the trace types it has;
+* keeps only the lab template's styles the page can use (see :mod:`.unused_css`);
 * replaces any widget output with a note instead of an empty box;
 * renders each markdown cell whole (a ``<details>`` keeps the markdown inside it), sanitised
   as JupyterLab does, and refuses a markdown cell that loads anything from the internet;
