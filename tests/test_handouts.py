@@ -182,6 +182,50 @@ def test_handout_in_chromium_offline(handouts, offline, stem, edition):
         context.close()
 
 
+EVERY_MENU = """async el => {
+  const state = () => JSON.stringify([el.data.map(t => [t.visible, t.x, t.y, t.text,
+      t.cells && t.cells.values, t.marker && t.marker.color, t.opacity, t.line]),
+    el.layout.shapes, el.layout.xaxis && el.layout.xaxis.range,
+    el.layout.yaxis && el.layout.yaxis.range, el.layout.annotations, el.layout.title]);
+  const menus = [...(el.layout.updatemenus || []).map(m => m.buttons),
+                 ...(el.layout.sliders || []).map(s => s.steps)];
+  const out = [];
+  for (const items of menus) {
+    let changed = 0, n = 0;
+    for (const item of items) {
+      if (!item.method || item.method === 'skip') continue;
+      const before = state(); n++;
+      await Plotly[item.method](el, ...item.args);  // what a click on the item runs
+      if (state() !== before) changed++;
+    }
+    out.push([n, changed]);
+  }
+  return out; }"""
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in NOTEBOOKS[1:]])
+def test_every_menu_item_of_every_figure_runs_in_the_embedded_bundle(handouts, offline, stem):
+    path = handouts / f"{stem}.student.html"
+    expected = path.read_text(encoding="utf-8").count('class="plotly-graph-div')
+    context, page, requests, errors = _open(offline, path)
+    try:
+        page.wait_for_function(
+            f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {expected}",
+            timeout=30_000,
+        )
+        menus = [
+            menu
+            for i in range(expected)
+            for menu in page.locator(".js-plotly-plot").nth(i).evaluate(EVERY_MENU)
+        ]
+        assert menus, "no figure menu"
+        # the item already chosen changes nothing; every other one changes the figure
+        assert all(changed >= max(items - 1, 1) for items, changed in menus), menus
+        assert requests == [] and errors == []
+    finally:
+        context.close()
+
+
 def test_accessibility_axe_core(handouts, offline):
     assert AXE.is_file(), f"axe-core is missing at {AXE}: run tests/setup.sh"
     script = AXE.read_text(encoding="utf-8")
