@@ -772,4 +772,12 @@ BREAKS: tuple[Break, ...] = (
         tests=("tests/test_unused_css.py", "-k", "dropped"),
         description="a custom property read only through another custom property is dropped",
     ),
+    Break(
+        id="shared-assets-only-the-full-bundle",
+        file="kpeace/handouts/build.py",
+        old="        needed = {b for r in ordered if r.files for b in r.bundles}",
+        new="        needed = {plotlyjs.full()}",
+        tests=("tests/test_plotly_bundles.py", "-k", "shared_assets"),
+        description="--shared-assets writes only the full plotly.js, not the bundles pages name",
+    ),
 )
