@@ -780,4 +780,29 @@ BREAKS: tuple[Break, ...] = (
         tests=("tests/test_plotly_bundles.py", "-k", "shared_assets"),
         description="--shared-assets writes only the full plotly.js, not the bundles pages name",
     ),
+    # --- tables drawn with shapes and text (basic plotly.js bundle) ---
+    Break(
+        id="matrix-shades-agreeing-cells",
+        file="kpeace/figures/positions.py",
+        old="clash = len(split) == 2 and split.iloc[0] != split.iloc[1]",
+        new="clash = len(split) == 2 and split.iloc[0] == split.iloc[1]",
+        tests=("tests/test_figures.py", "-k", "matrix_cells"),
+        description="the matrix shades the cells where both views agree, not the clash",
+    ),
+    Break(
+        id="table-views-keep-stale-shapes",
+        file="kpeace/figures/_grid.py",
+        old="        shapes.extend([spare] * (most - len(shapes)))",
+        new="        pass",
+        tests=("tests/test_figures.py", "-k", "resolution_cells"),
+        description="a shorter table view leaves the longer view's cells behind (plotly.py merge)",
+    ),
+    Break(
+        id="matrix-view-ignored",
+        file="kpeace/figures/positions.py",
+        old='shown = cell if view is None else cell[cell["whose_view"].isin(view)]',
+        new="shown = cell",
+        tests=("tests/test_figures.py", "-k", "matrix_cells"),
+        description="the View menu of the matrix shows both views whatever is chosen",
+    ),
 )
