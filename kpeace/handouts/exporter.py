@@ -9,7 +9,8 @@ edition). It extends nbconvert's ``lab`` template and
   bundle that draws every trace type on the page (see :mod:`kpeace.handouts.plotly`), or a
   reference to that bundle's shared file with ``shared_assets``; each figure's template keeps
   only the defaults of the trace types it has;
-* keeps only the lab template's styles the page can use (see :mod:`.unused_css`);
+* keeps only the lab template's styles the page can use (see :mod:`.unused_css`), and turns
+  the cards' recurring inline styles into classes (see :mod:`.style_classes`);
 * replaces any widget output with a note instead of an empty box;
 * renders each markdown cell whole (a ``<details>`` keeps the markdown inside it), sanitised
   as JupyterLab does, and refuses a markdown cell that loads anything from the internet;
@@ -34,7 +35,7 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import ExecutePreprocessor, Preprocessor, TagRemovePreprocessor
 from traitlets import Bool, Unicode, default
 
-from kpeace.handouts import markdown, unused_css
+from kpeace.handouts import markdown, style_classes, unused_css
 from kpeace.handouts import plotly as bundles
 from kpeace.handouts.fonts import font_face
 from kpeace.handouts.validity import escape_controls, valid_css
@@ -325,7 +326,7 @@ class HandoutExporter(HTMLExporter):
             version=__version__,
         )
         body, resources = super().from_notebook_node(nb, resources, **kw)
-        body = _prune_lab_css(body)
+        body = style_classes.apply(_prune_lab_css(body))
         face = font_face(body)  # pages with Korean carry the font (no system font needed)
         if face:
             body = body.replace("</head>", f"<style>{face}</style>\n</head>", 1)
