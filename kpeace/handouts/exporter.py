@@ -35,7 +35,7 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import ExecutePreprocessor, Preprocessor, TagRemovePreprocessor
 from traitlets import Bool, Unicode, default
 
-from kpeace.handouts import markdown, style_classes, unused_css
+from kpeace.handouts import assets, markdown, style_classes, unused_css
 from kpeace.handouts import plotly as bundles
 from kpeace.handouts.fonts import font_face
 from kpeace.handouts.validity import escape_controls, valid_css
@@ -205,7 +205,9 @@ class HandoutExporter(HTMLExporter):
     export_from_notebook = "kpeace handout (student)"
     edition = Unicode("student", help="student or teacher").tag(config=True)
     shared_assets = Bool(
-        False, help="Reference one plotly.js file beside the handout instead of inlining it."
+        False,
+        help="Link plotly.js, the stylesheet, the print script and the Korean font as files "
+        "beside the handout (kpeace.handouts.assets) instead of inlining them.",
     ).tag(config=True)
 
     @default("template_name")
@@ -319,15 +321,20 @@ class HandoutExporter(HTMLExporter):
         info.update(
             edition=self.edition,
             edition_label="Teacher edition" if self.teacher else "Student edition",
-            css=(files("kpeace.handouts") / "handout.css").read_text(encoding="utf-8"),
-            print_js=(files("kpeace.handouts") / "print.js").read_text(encoding="utf-8"),
+            css="" if self.shared_assets else assets.stylesheet(),
+            print_js="" if self.shared_assets else assets.print_script(),
+            css_href=assets.STYLESHEET if self.shared_assets else "",
+            print_src=assets.PRINT_SCRIPT if self.shared_assets else "",
             attribution=essay.attribution,
             rights=essay.rights,
             version=__version__,
         )
         body, resources = super().from_notebook_node(nb, resources, **kw)
-        body = style_classes.apply(_prune_lab_css(body))
-        face = font_face(body)  # pages with Korean carry the font (no system font needed)
+        body, sheets = _place_lab_css(_prune_lab_css(body), self.shared_assets)
+        resources["kpeace"]["lab_css"] = sheets
+        body = style_classes.apply(body)
+        # pages with Korean carry the font, or link the shared one (no system font needed)
+        face = font_face(body, href=assets.FONT if self.shared_assets else None)
         if face:
             body = body.replace("</head>", f"<style>{face}</style>\n</head>", 1)
         return body, resources
@@ -348,7 +355,33 @@ def _prune_lab_css(page: str) -> str:
     kept = "".join(
         f"{start}{css}{end}" for (start, _, end), css in zip(styles, pruned, strict=True) if css
     )
-    return page[: found.start()] + kept + page[found.end() :]
+    return (
+        page[: found.start()] + f"<!--kp-lab-css-->{kept}<!--/kp-lab-css-->" + page[found.end() :]
+    )
+
+
+def _place_lab_css(page: str, shared: bool) -> tuple[str, dict[str, str]]:
+    """Leave the lab styles inline, or (shared) link them as a file named by its content.
+
+    Pages whose pruned lab styles are the same (every student page of a series, every teacher
+    page) link the same file, so a folder of handouts carries each variant once.
+
+    Returns
+    -------
+    tuple
+        The page, and the stylesheet to write beside it (file name → CSS; empty if inline).
+    """
+    found = LAB_CSS.search(page)
+    if not found:
+        return page, {}
+    styles = STYLE.findall(found.group(1))
+    plain = all("media" not in start.lower() for start, _, _ in styles)
+    if not (shared and styles and plain):
+        return page[: found.start()] + found.group(1) + page[found.end() :], {}
+    css = "\n".join(css for _, css, _ in styles)
+    name = assets.lab_stylesheet_name(css)
+    link = f'<link rel="stylesheet" href="{name}">'
+    return page[: found.start()] + link + page[found.end() :], {name: assets.MARK + css}
 
 
 class TeacherHandoutExporter(HandoutExporter):
