@@ -805,4 +805,29 @@ BREAKS: tuple[Break, ...] = (
         tests=("tests/test_figures.py", "-k", "matrix_cells"),
         description="the View menu of the matrix shows both views whatever is chosen",
     ),
+    # --- recurring inline styles as classes; --shared-assets links every common file ---
+    Break(
+        id="style-class-replaces-own-class",
+        file="kpeace/handouts/style_classes.py",
+        old='        return f"{text[: own.start(1)]}{own.group(1)} {name}{text[own.end(1) :]}"',
+        new='        return f"{text[: own.start(1)]}{name}{text[own.end(1) :]}"',
+        tests=("tests/test_style_classes.py", "-k", "recurring"),
+        description="a tag's own class is lost when its inline style becomes a class",
+    ),
+    Break(
+        id="shared-assets-font-still-embedded",
+        file="kpeace/handouts/exporter.py",
+        old="        face = font_face(body, href=assets.FONT if self.shared_assets else None)",
+        new="        face = font_face(body)",
+        tests=("tests/test_shared_assets.py", "-k", "links"),
+        description="--shared-assets pages still embed the Korean font instead of linking it",
+    ),
+    Break(
+        id="shared-lab-css-not-written",
+        file="kpeace/handouts/build.py",
+        old="        sheets = {n: css for r in ordered if r.files for n, css in r.stylesheets.items()}",
+        new="        sheets = {}",
+        tests=("tests/test_shared_assets.py", "-k", "links"),
+        description="--shared-assets pages link a lab stylesheet that is never written",
+    ),
 )
