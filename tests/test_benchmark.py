@@ -14,6 +14,7 @@ MEASURES = {
     "3_notebooks",
     "4_handouts",
     "5_sizes",
+    "5b_shared_assets",
     "6_browser",
     "7_round_trip",
     "8_memory",

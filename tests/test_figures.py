@@ -311,26 +311,81 @@ def test_perspectives_draw_every_dated_position_once_per_question():
         )
 
 
-def test_matrix_shades_only_the_cell_where_the_two_views_differ():
-    """The first contradiction: on conventional forces the essay names South Korea as North
-    Korea's partner, while North Korea prefers the United States; every view keeps the shade."""
-    from kpeace.widgets.explorers import _names
+# --- the two tables: cells as shapes and one text trace, drawn by the basic plotly.js bundle -
 
-    fig = figures.matrix_figure(kpeace.load("positions"), _names())
-    table = fig.data[0]
-    clash = NEUTRALS["clash"]
-    shaded = [
-        (str(table.header.values[c]), str(table.cells.values[0][r]))
-        for c, column in enumerate(table.cells.fill.color)
-        for r, colour in enumerate(column)
-        if colour == clash
-    ]
-    assert shaded == [("<b>North Korea</b>", "<b>conventional<br>forces</b>")]
-    buttons = fig.layout.updatemenus[0].buttons
-    assert len(buttons) == 3
-    for button in buttons:
-        assert [list(c) for c in button.args[0]["cells.fill.color"][0]] == [
-            list(c) for c in table.cells.fill.color
-        ]
-    essay_only = buttons[1].args[0]["cells.values"][0]
-    assert "US" not in essay_only[1][1] and "South<br>Korea" in essay_only[1][1]
+
+def _flat(text: str) -> str:
+    return text.replace("<br>", " ")
+
+
+def _table_as_seen(fig: go.Figure, choice: str) -> dict[str, tuple[str, str]]:
+    """Cell name → (the one text drawn inside it, its fill), after choosing a menu item."""
+    seen = go.Figure(fig)
+    button = next(b for m in fig.layout.updatemenus for b in m.buttons if b.label == choice)
+    seen.plotly_update(restyle_data=button.args[0], relayout_data=button.args[1])
+    trace = seen.data[0]
+    points = list(zip(trace.x, trace.y, trace.text, strict=True))
+    cells = {}
+    shapes = [s for s in seen.layout.shapes if s.visible is not False]
+    for shape in shapes:
+        assert None not in (shape.x0, shape.x1, shape.y0, shape.y1), (choice, shape)  # no leftover
+        inside = [t for x, y, t in points if shape.x0 <= x < shape.x1 and shape.y0 <= y < shape.y1]
+        assert len(inside) == 1, (choice, shape.name, inside)  # each cell shows its own text
+        cells[_flat(shape.name)] = (_flat(inside[0]), shape.fillcolor)
+    assert len(cells) == len(shapes), "two cells share a name"
+    return cells
+
+
+@pytest.mark.parametrize("name", ["matrix", "resolutions"])
+def test_tables_need_only_the_basic_plotly_bundle(name):
+    from kpeace.handouts.plotly import choose
+
+    fig = _build(name)
+    assert {t.type for t in fig.data} == {"scatter"}
+    assert choose({t.type for t in fig.data}).name == "basic"
+    assert fig.layout.height >= 400 and fig.layout.yaxis.range[0] > fig.layout.yaxis.range[1]
+
+
+def test_matrix_cells_show_each_stance_of_the_chosen_view_and_shade_the_clash():
+    positions = kpeace.load("positions").drop_duplicates(
+        ["actor", "counterpart", "issue", "stance", "whose_view"]
+    )
+    fig = _build("matrix")
+    for choice, view in figures.positions.VIEWS.items():
+        cells = _table_as_seen(fig, choice)
+        checked = 0
+        for row in positions.itertuples():
+            issue = str(row.issue)
+            key = f"{issue[:1].upper() + issue[1:]} / {NAMES.get(row.actor, row.actor)}"
+            words = figures.positions.phrase(
+                row.stance, NAMES.get(row.counterpart, row.counterpart)
+            )
+            shown = f"{words} (¶{row.paragraph})" in cells[key][0]
+            assert shown == (view is None or row.whose_view in view), (choice, key, words)
+            checked += shown
+        assert checked >= 2, choice
+        shaded = {k for k, (_, fill) in cells.items() if fill == NEUTRALS["clash"]}
+        assert shaded == {"Conventional forces / North Korea"}, choice
+        assert cells["Nuclear issue / North Korea"][1] == NEUTRALS["white"]
+
+
+def test_resolution_cells_show_each_value_of_the_chosen_aspect():
+    docs = (
+        kpeace.load("documents").set_index("document_id").loc[["UNSCR_82", "UNSCR_83", "UNSCR_84"]]
+    )
+    expected = {
+        "Adopted": [d.strftime("%-d %B %Y") for d in docs["date_signed"]],
+        "Vote": docs["vote"].fillna("—").tolist(),
+        "Key words": docs["key_text"].fillna("—").tolist(),
+        "What it did": docs["summary"].tolist(),
+    }
+    fig = _build("resolutions")
+    for aspect, labels in figures.unc.RESOLUTION_ROWS.items():
+        cells = _table_as_seen(fig, aspect)
+        assert cells[f"band / {labels[0]}"][0] == f"<b>{labels[0]}</b>"
+        body = {k: text for k, (text, _) in cells.items() if not k.startswith(("band", "head"))}
+        assert body == {
+            f"{label} / {title}": expected[label][i]
+            for label in labels
+            for i, title in enumerate(docs["short_title"])
+        }, aspect

@@ -21,7 +21,7 @@ from kpeace.handouts.markdown import remote_resources
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 AXE = Path(os.environ.get("KPEACE_AXE", ROOT / ".venv/npm/node_modules/axe-core/axe.min.js"))
-PLOTLY_BANNER = re.compile(r"\* plotly\.js v\d")
+PLOTLY_BANNER = re.compile(r"\* plotly\.js (?:\([a-z -]+\) )?v\d")
 PLACEHOLDERS = ("Loading widget", "VBox(", "HBox(", "FigureWidget(", "Error displaying widget")
 
 
@@ -59,7 +59,7 @@ def test_self_contained_offline_markup(handouts):
         html = path.read_text(encoding="utf-8")
         assert remote_resources(html) == [], path.name
         # plotly.js itself names a map-icon CDN it would use only for map traces: skip it
-        markup = re.sub(r"<script>[^<]*\* plotly\.js v.*?</script>", "", html, flags=re.S)
+        markup = re.sub(r"<script>[^<]*\* plotly\.js .*?</script>", "", html, flags=re.S)
         for cdn in ("cdnjs", "unpkg.com", "jsdelivr", "cdn.plot.ly", "require.min.js"):
             assert cdn not in markup, (path.name, cdn)
         figures = html.count('class="plotly-graph-div')
@@ -68,6 +68,24 @@ def test_self_contained_offline_markup(handouts):
         assert re.search(r'<html lang="en"', html), path.name
         assert 'content="kpeace handouts"' in html, path.name
         assert not any(p in html for p in PLACEHOLDERS), path.name
+
+
+def test_each_handout_embeds_the_smallest_plotly_bundle_that_draws_it(handouts):
+    from kpeace.handouts.plotly import choose, figures_in
+
+    chosen = {}
+    for path in _files(handouts):
+        html = path.read_text(encoding="utf-8")
+        library = re.search(r"<script>[^<]*\* plotly\.js (?:\((\w+) - minified\) )?v", html)
+        if 'class="plotly-graph-div' not in html:
+            assert library is None, path.name
+            continue
+        _, types = figures_in(html[library.end() :].split("</script>", 1)[1])
+        assert types, path.name
+        chosen[path.name] = library.group(1) or "full"
+        assert chosen[path.name] == choose(types).name, (path.name, types)
+    # every figure of the course, the two tables too, is drawn by the basic bundle
+    assert set(chosen.values()) == {"basic"}, chosen
 
 
 def test_editions(handouts):
@@ -89,8 +107,9 @@ def test_editions(handouts):
             assert sample and sample not in student, sample
         code = re.compile(r'class="highlight hl-ipython3"')
         assert not code.search(student) and code.search(teacher)
-        assert '<details class="kp-answer" open' in teacher
-        assert '<details class="kp-answer" open' not in student
+        opened = re.compile(r'<details class="kp-answer[^"]*" open')  # + a shared style class
+        assert opened.search(teacher)
+        assert not opened.search(student)
         for html in (student, teacher):
             assert "The Asia Foundation" in html and "kp-footer" in html
             assert "Sources" in html
@@ -119,7 +138,7 @@ def _open(offline, path: Path):
 
 
 STATE = """el => JSON.stringify({
-  data: el.data.map(t => [t.visible, t.x, t.y, t.cells && t.cells.values,
+  data: el.data.map(t => [t.visible, t.x, t.y, t.text, t.cells && t.cells.values,
                           t.marker && t.marker.color, t.marker && t.marker.opacity]),
   range: el.layout.xaxis && el.layout.xaxis.range})"""
 
@@ -161,6 +180,50 @@ def test_handout_in_chromium_offline(handouts, offline, stem, edition):
             assert any(mark in first.inner_text() for mark in ("✓", "Course coding"))
         assert requests == []
         assert errors == []
+    finally:
+        context.close()
+
+
+EVERY_MENU = """async el => {
+  const state = () => JSON.stringify([el.data.map(t => [t.visible, t.x, t.y, t.text,
+      t.cells && t.cells.values, t.marker && t.marker.color, t.opacity, t.line]),
+    el.layout.shapes, el.layout.xaxis && el.layout.xaxis.range,
+    el.layout.yaxis && el.layout.yaxis.range, el.layout.annotations, el.layout.title]);
+  const menus = [...(el.layout.updatemenus || []).map(m => m.buttons),
+                 ...(el.layout.sliders || []).map(s => s.steps)];
+  const out = [];
+  for (const items of menus) {
+    let changed = 0, n = 0;
+    for (const item of items) {
+      if (!item.method || item.method === 'skip') continue;
+      const before = state(); n++;
+      await Plotly[item.method](el, ...item.args);  // what a click on the item runs
+      if (state() !== before) changed++;
+    }
+    out.push([n, changed]);
+  }
+  return out; }"""
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in NOTEBOOKS[1:]])
+def test_every_menu_item_of_every_figure_runs_in_the_embedded_bundle(handouts, offline, stem):
+    path = handouts / f"{stem}.student.html"
+    expected = path.read_text(encoding="utf-8").count('class="plotly-graph-div')
+    context, page, requests, errors = _open(offline, path)
+    try:
+        page.wait_for_function(
+            f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {expected}",
+            timeout=30_000,
+        )
+        menus = [
+            menu
+            for i in range(expected)
+            for menu in page.locator(".js-plotly-plot").nth(i).evaluate(EVERY_MENU)
+        ]
+        assert menus, "no figure menu"
+        # the item already chosen changes nothing; every other one changes the figure
+        assert all(changed >= max(items - 1, 1) for items, changed in menus), menus
+        assert requests == [] and errors == []
     finally:
         context.close()
 

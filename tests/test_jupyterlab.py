@@ -52,7 +52,7 @@ KERNEL_READY = """name => {
 }"""
 
 PLOT_STATE = """el => JSON.stringify([
-  el.data.map(t => [t.visible, t.x, t.y, t.cells && t.cells.values,
+  el.data.map(t => [t.visible, t.x, t.y, t.text, t.cells && t.cells.values,
                     t.marker && t.marker.color, t.marker && t.marker.opacity]),
   el.layout.xaxis && el.layout.xaxis.range])"""
 

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from kpeace.figures._grid import Section, text_table
 from kpeace.figures._style import NEUTRALS, OKABE_ITO, base_figure, control, place_menus, wrap
 
 ESSAY = "essay's assessment"
@@ -78,10 +79,12 @@ def _cell(rows: Iterable[Any], names: dict[str, str]) -> str:
 def matrix_figure(positions: pd.DataFrame, names: dict[str, str] | None = None) -> go.Figure:
     """Actor × issue matrix: who leads, who supports, who prefers whom, issue by issue.
 
-    A table with one row per issue and one column per actor; each cell gives the actor's stance
-    towards its counterpart with the essay paragraph. Buttons show both views, only the
+    A table with one band per issue and one column per actor; each cell gives the actor's
+    stance towards its counterpart with the essay paragraph. A menu shows both views, only the
     essay's own assessment, or only North Korea's preference as the essay reports it. Cells
-    where the two views name different counterparts are shaded: the first contradiction.
+    where the two views name different counterparts are shaded: the first contradiction. The
+    table is drawn with shapes and text (:mod:`kpeace.figures._grid`), so the basic plotly.js
+    bundle draws it.
 
     Parameters
     ----------
@@ -93,7 +96,7 @@ def matrix_figure(positions: pd.DataFrame, names: dict[str, str] | None = None) 
     Returns
     -------
     plotly.graph_objects.Figure
-        One table trace.
+        One text trace; the cells are layout shapes named ``"<issue> / <actor>"``.
     """
     if positions.empty:
         raise ValueError("the positions table is empty; nothing to draw")
@@ -101,34 +104,33 @@ def matrix_figure(positions: pd.DataFrame, names: dict[str, str] | None = None) 
     table = positions.drop_duplicates(["actor", "counterpart", "issue", "stance", "whose_view"])
     issues = [str(i) for i in positions["issue"].cat.categories if (table["issue"] == i).any()]
     actors = list(dict.fromkeys(table["actor"]))
+    columns = [wrap(_label(a, names), 12) for a in actors]
 
     # Each cell's rows and shade once (plain rows: small frames cost more than their data);
     # each view then only filters the rows.
     by_cell: dict[tuple[str, str], list[Any]] = {}
     for row in table.itertuples():
         by_cell.setdefault((row.actor, str(row.issue)), []).append(row)
-    shades: list[list[str]] = []
+    shades: dict[tuple[str, str], str] = {}
     for actor in actors:
-        shade = []
         for issue in issues:
             views: dict[str, frozenset[str]] = {}
             for row in by_cell.get((actor, issue), []):
                 views[row.whose_view] = views.get(row.whose_view, frozenset()) | {row.counterpart}
             clash = len(views) == 2 and len(set(views.values())) == 2
-            shade.append(NEUTRALS["clash"] if clash else NEUTRALS["white"])
-        shades.append(shade)
+            shades[actor, issue] = NEUTRALS["clash"] if clash else NEUTRALS["white"]
 
-    def grid(view: set[str] | None) -> tuple[list[list[str]], list[list[str]]]:
-        values: list[list[str]] = [[f"<b>{wrap(issue, 11)}</b>" for issue in issues]]
-        fills: list[list[str]] = [[NEUTRALS["control"]] * len(issues), *shades]
-        for actor in actors:
-            column = []
-            for issue in issues:
-                rows = by_cell.get((actor, issue), [])
-                shown = [r for r in rows if view is None or r.whose_view in view]
-                column.append(_cell(shown, names) or "—")
-            values.append(column)
-        return values, fills
+    def sections(view: set[str] | None) -> list[Section]:
+        rows = []
+        for issue in issues:
+            texts = []
+            for actor in actors:
+                cell = by_cell.get((actor, issue), [])
+                shown = [r for r in cell if view is None or r.whose_view in view]
+                texts.append(_cell(shown, names) or "—")
+            shade = [shades[actor, issue] for actor in actors]
+            rows.append(Section(issue[:1].upper() + issue[1:], texts, shade))
+        return rows
 
     lines = []
     for (actor, issue), cell in table.groupby(["actor", "issue"], observed=True):
@@ -146,33 +148,9 @@ def matrix_figure(positions: pd.DataFrame, names: dict[str, str] | None = None) 
         "North Korea's natural partner, while North Korea prefers the United States (the first "
         "contradiction)."
     )
-    fig = base_figure("Who deals with whom, issue by issue", alt, height=680)
-    values, fills = grid(None)
-    fig.add_trace(
-        go.Table(
-            columnwidth=[1.1] + [2] * len(actors),
-            header={
-                "values": [
-                    "<b>Issue</b>",
-                    *[f"<b>{wrap(_label(a, names), 12)}</b>" for a in actors],
-                ],
-                "align": "left",
-                "fill": {"color": NEUTRALS["header"]},
-                "font": {"size": 13},
-            },
-            cells={
-                "values": values,
-                "fill": {"color": fills},
-                "align": "left",
-                "font": {"size": 12},
-                "height": 30,
-            },
-        )
-    )
-    grids = [grid(v) for v in VIEWS.values()]
-    args = [[{"cells.values": [cells], "cells.fill.color": [fill]}, {}] for cells, fill in grids]
-    place_menus(fig, [control(list(VIEWS), args, name="View", kind="dropdown")])
-    return fig
+    fig = base_figure("Who deals with whom, issue by issue", alt)
+    views = {label: sections(view) for label, view in VIEWS.items()}
+    return text_table(fig, columns, views, menu="View", kind="dropdown")
 
 
 def network_figure(

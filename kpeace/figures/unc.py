@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from kpeace.figures._grid import Section, text_table
 from kpeace.figures._style import (
     NEUTRALS,
     OKABE_ITO,
@@ -446,6 +447,9 @@ RESOLUTION_ROWS = {
 def resolutions_figure(documents: pd.DataFrame, ids: Sequence[str]) -> go.Figure:
     """Security Council resolutions side by side, as a table with a menu of aspects.
 
+    The table is drawn with shapes and text (:mod:`kpeace.figures._grid`), so the basic
+    plotly.js bundle draws it.
+
     Parameters
     ----------
     documents : pandas.DataFrame
@@ -456,7 +460,8 @@ def resolutions_figure(documents: pd.DataFrame, ids: Sequence[str]) -> go.Figure
     Returns
     -------
     plotly.graph_objects.Figure
-        A table trace; the menu switches between the overview, the key words and what each did.
+        One text trace and the cells as shapes; the menu switches between the overview, the key
+        words and what each did.
     """
     docs = documents.set_index("document_id")
     missing = [i for i in ids if i not in docs.index]
@@ -480,32 +485,9 @@ def resolutions_figure(documents: pd.DataFrame, ids: Sequence[str]) -> go.Figure
             for i, head in enumerate(heads)
         )
     )
-    fig = base_figure("Resolutions 82, 83 and 84 (1950)", alt, height=520)
-
-    def cells(aspect: str) -> list[list[str]]:
-        labels = RESOLUTION_ROWS[aspect]
-        return [[f"<b>{lab}</b>" for lab in labels]] + [
-            [wrap(values[lab][i], 16) for lab in labels] for i in range(len(heads))
-        ]
-
-    fig.add_trace(
-        go.Table(
-            columnwidth=[1.1] + [2] * len(heads),
-            header={
-                "values": ["", *[f"<b>{h}</b>" for h in heads]],
-                "align": "left",
-                "fill": {"color": NEUTRALS["header"]},
-                "font": {"size": 13},
-            },
-            cells={
-                "values": cells("Overview"),
-                "align": "left",
-                "height": 28,
-                "font": {"size": 12},
-                "fill": {"color": NEUTRALS["white"]},
-            },
-        )
-    )
-    args = [[{"cells.values": [cells(aspect)]}, {}] for aspect in RESOLUTION_ROWS]
-    place_menus(fig, [control(list(RESOLUTION_ROWS), args, name="Compare", kind="buttons")])
-    return fig
+    fig = base_figure("Resolutions 82, 83 and 84 (1950)", alt)
+    views = {
+        aspect: [Section(label, [wrap(text, 15) for text in values[label]]) for label in labels]
+        for aspect, labels in RESOLUTION_ROWS.items()
+    }
+    return text_table(fig, heads, views, menu="Compare", kind="buttons")

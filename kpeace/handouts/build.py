@@ -25,7 +25,9 @@ from pathlib import Path
 import nbformat
 
 from kpeace._files import write_whole
-from kpeace.handouts.exporter import HandoutExporter, plotly_js, plotly_js_name
+from kpeace.handouts import assets
+from kpeace.handouts import plotly as plotlyjs
+from kpeace.handouts.exporter import HandoutExporter
 from kpeace.handouts.fonts import font_face
 
 EDITIONS = ("student", "teacher")
@@ -140,6 +142,8 @@ class BuildResult:
     error: str | None = None
     seconds: float = 0.0
     skipped: list[Path] = field(default_factory=list)
+    bundles: set[plotlyjs.Bundle] = field(default_factory=set)  # plotly.js the handouts need
+    stylesheets: dict[str, str] = field(default_factory=dict)  # shared lab CSS they link
 
 
 def describe_notebook(nb: nbformat.NotebookNode, stem: str) -> NotebookInfo:
@@ -297,7 +301,9 @@ def _owned(path: Path) -> bool:
     if not path.exists():
         return True
     try:
-        if path.name == plotly_js_name():
+        if assets.is_asset(path.name):
+            return assets.owned(path)
+        if path.name in {b.file_name for b in plotlyjs.bundles()}:
             head = path.read_text(encoding="utf-8", errors="replace")[:400]
             return "plotly.js" in head
         return path.is_file() and generated_by_kpeace(path)
@@ -305,14 +311,14 @@ def _owned(path: Path) -> bool:
         return False
 
 
-def _write(path: Path, text: str, result: BuildResult, stop: Stop | None = None) -> None:
+def _write(path: Path, text: str | bytes, result: BuildResult, stop: Stop | None = None) -> None:
     """Write a file kpeace owns (or a new one) whole: a temporary name, then a rename."""
     if stop is not None:
         stop.check()
     if not _owned(path):
         result.skipped.append(path)
         return
-    write_whole(path, text.encode("utf-8"))
+    write_whole(path, text.encode("utf-8") if isinstance(text, str) else text)
     result.files.append(path)
 
 
@@ -352,7 +358,13 @@ def build_one(
         result.info = describe_notebook(nb, path.stem)
         for edition in editions:
             exporter = HandoutExporter(edition=edition, shared_assets=shared_assets)
-            body, _ = exporter.from_notebook_node(nb, {"metadata": {"name": result.info.title}})
+            body, resources = exporter.from_notebook_node(
+                nb, {"metadata": {"name": result.info.title}}
+            )
+            bundle = resources["kpeace"].get("plotly_bundle")
+            if bundle is not None:
+                result.bundles.add(bundle)
+            result.stylesheets.update(resources["kpeace"].get("lab_css", {}))
             _write(out / f"{path.stem}.{edition}.html", body, result, stop)
     except BuildInterrupted:
         result.error = f"{path.name}: interrupted"
@@ -516,7 +528,7 @@ th, td { border: 1px solid #c8c8c8; padding: .25rem .4rem; text-align: left; ver
 """
 
 
-def page(title: str, body: str) -> str:
+def page(title: str, body: str, font_href: str | None = None) -> str:
     """Return a self-contained page in the handouts' style, with the essay's attribution.
 
     Parameters
@@ -525,6 +537,8 @@ def page(title: str, body: str) -> str:
         The page title (plain text).
     body : str
         HTML inside ``<body>``, before the footer.
+    font_href : str, optional
+        Link the Korean font file beside the page instead of embedding it.
 
     Returns
     -------
@@ -537,7 +551,8 @@ def page(title: str, body: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
-        f"{GENERATOR}<title>{html.escape(title)}</title><style>{font_face(body)}{STYLE}</style>"
+        f"{GENERATOR}<title>{html.escape(title)}</title>"
+        f"<style>{font_face(body, font_href)}{STYLE}</style>"
         "</head>"
         f"<body>{body}<footer><p>{html.escape(essay.attribution)}</p>"
         f"<p>{html.escape(essay.rights)}</p><p>Made with kpeace {__version__}.</p></footer>"
@@ -560,7 +575,7 @@ def _scrollable(markup: str) -> str:
     return wrapped.replace("</table>", "</table></div>")
 
 
-def markdown_page(title: str, text: str) -> str:
+def markdown_page(title: str, text: str, font_href: str | None = None) -> str:
     """Return a Markdown document as a page beside the handouts.
 
     Parameters
@@ -569,6 +584,8 @@ def markdown_page(title: str, text: str) -> str:
         Page title.
     text : str
         Markdown.
+    font_href : str, optional
+        Link the Korean font file beside the page instead of embedding it.
 
     Returns
     -------
@@ -582,7 +599,7 @@ def markdown_page(title: str, text: str) -> str:
         '<header><p><a href="index.html">All handouts</a></p></header>'
         f"<main>{_scrollable(str(render(text)))}</main>"
     )
-    return page(title, body)
+    return page(title, body, font_href)
 
 
 def build(
@@ -607,7 +624,9 @@ def build(
     jobs : int, optional
         Notebooks executed at once.
     shared_assets : bool, optional
-        Write plotly.js once beside the handouts instead of inlining it in each.
+        Write each plotly.js bundle the handouts need, the stylesheet, the print script and the
+        Korean font once beside them (see :mod:`kpeace.handouts.assets`) instead of inlining
+        them in each page.
     progress : callable, optional
         Called with each result as it finishes.
 
@@ -638,19 +657,28 @@ def build(
     pool.shutdown(wait=True)
     ordered = [results[nb] for nb in notebooks]
     extra = BuildResult(notebook=out)
-    if shared_assets and any(r.files for r in ordered):
-        _write(out / plotly_js_name(), plotly_js(), extra)
+    font = None
+    if shared_assets:  # each plotly.js bundle the handouts written refer to, and the rest, once
+        needed = {b for r in ordered if r.files for b in r.bundles}
+        for bundle in sorted(needed, key=lambda b: b.file_name):
+            _write(out / bundle.file_name, bundle.source(), extra)
+        sheets = {n: css for r in ordered if r.files for n, css in r.stylesheets.items()}
+        for name, content in {**assets.shared_files(), **sheets}.items():
+            _write(out / name, content, extra)
+        font = assets.FONT
     from kpeace import data
     from kpeace._paths import notebooks_root
 
     _write(
-        out / "fact-sheet.html", markdown_page("The course fact sheet", data.fact_sheet()), extra
+        out / "fact-sheet.html",
+        markdown_page("The course fact sheet", data.fact_sheet(), font),
+        extra,
     )
     guide = notebooks_root() / GUIDE
     with_guide = "teacher" in editions and guide.is_file()
     if with_guide:
         text = guide.read_text(encoding="utf-8")
-        _write(out / "teacher-guide.html", markdown_page("Teacher guide", text), extra)
+        _write(out / "teacher-guide.html", markdown_page("Teacher guide", text, font), extra)
     with_guide = with_guide or _owned_file(out / "teacher-guide.html")
     listed = _catalogue(out, ordered)
     _write(out / "index.html", index_page(listed, EDITIONS, with_guide=with_guide), extra)

@@ -5,8 +5,12 @@ Use it from Python (:class:`HandoutExporter`), through ``kpeace handouts``, or a
 edition). It extends nbconvert's ``lab`` template and
 
 * drops every CDN script (require.js, MathJax, mermaid, the widget manager);
-* turns plotly outputs into static divs and inlines plotly.js once (or references one shared
-  file with ``shared_assets``);
+* turns plotly outputs into static divs and inlines plotly.js once: the smallest official
+  bundle that draws every trace type on the page (see :mod:`kpeace.handouts.plotly`), or a
+  reference to that bundle's shared file with ``shared_assets``; each figure's template keeps
+  only the defaults of the trace types it has;
+* keeps only the lab template's styles the page can use (see :mod:`.unused_css`), and turns
+  the cards' recurring inline styles into classes (see :mod:`.style_classes`);
 * replaces any widget output with a note instead of an empty box;
 * renders each markdown cell whole (a ``<details>`` keeps the markdown inside it), sanitised
   as JupyterLab does, and refuses a markdown cell that loads anything from the internet;
@@ -31,12 +35,14 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import ExecutePreprocessor, Preprocessor, TagRemovePreprocessor
 from traitlets import Bool, Unicode, default
 
-from kpeace.handouts import markdown
+from kpeace.handouts import assets, markdown, style_classes, unused_css
+from kpeace.handouts import plotly as bundles
 from kpeace.handouts.fonts import font_face
 from kpeace.handouts.validity import escape_controls, valid_css
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+UNKNOWN = "(a figure whose traces could not be read)"  # only the full bundle draws it
 REMOTE_SCRIPT = re.compile(r"<script[^>]*\bsrc=[\"']?https?://[^>]*>\s*</script>", re.I)
 WIDGET_NOTE = (
     '<p class="kp-note">This view is interactive in JupyterLab; open the notebook there to use '
@@ -46,29 +52,25 @@ TEMPLATES = str(files("kpeace.handouts") / "templates")
 
 
 def plotly_js() -> str:
-    """Return the plotly.js bundle that plotly.py ships (used offline, never fetched).
+    """Return the full plotly.js bundle that plotly.py ships (used offline, never fetched).
 
     Returns
     -------
     str
         The minified library.
     """
-    from plotly.offline import get_plotlyjs
-
-    return get_plotlyjs()
+    return bundles.full().source()
 
 
 def plotly_js_name() -> str:
-    """Return the file name used for a shared plotly.js (``plotly-<version>.min.js``).
+    """Return the file name used for a shared full plotly.js (``plotly-<version>.min.js``).
 
     Returns
     -------
     str
         The file name.
     """
-    from plotly.offline import get_plotlyjs_version
-
-    return f"plotly-{get_plotlyjs_version()}.min.js"
+    return bundles.full().file_name
 
 
 class StaticExecutePreprocessor(ExecutePreprocessor):
@@ -119,7 +121,9 @@ class HandoutPreprocessor(Preprocessor):
             The (executed) notebook.
         resources : dict
             nbconvert resources; ``resources["kpeace"]`` gets ``needs_plotly`` and the
-            plotly.js to inline (``plotly_inline``) or reference (``plotly_src``).
+            plotly.js to inline (``plotly_inline``) or reference (``plotly_src``): the smallest
+            bundle that draws every trace type of the page (``plotly_bundle``, a
+            :class:`kpeace.handouts.plotly.Bundle`).
 
         Returns
         -------
@@ -127,6 +131,7 @@ class HandoutPreprocessor(Preprocessor):
             The notebook and resources.
         """
         needs = False
+        self._types: set[str] = set()
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
@@ -140,10 +145,14 @@ class HandoutPreprocessor(Preprocessor):
                 kept.append(output)
             cell.outputs = kept
         nb.metadata.pop("widgets", None)
+        bundle = bundles.choose(self._types) if needs else None
         resources.setdefault("kpeace", {}).update(
             needs_plotly=needs,
-            plotly_inline=escape_controls(plotly_js()) if needs and not self.shared_assets else "",
-            plotly_src=plotly_js_name() if needs and self.shared_assets else "",
+            plotly_bundle=bundle,
+            plotly_inline=escape_controls(bundle.source())
+            if bundle and not self.shared_assets
+            else "",
+            plotly_src=bundle.file_name if bundle and self.shared_assets else "",
         )
         return nb, resources
 
@@ -176,6 +185,8 @@ class HandoutPreprocessor(Preprocessor):
             if "* plotly.js v" in html:  # the notebook renderer's global plotly.js: not needed
                 return None
             html = REMOTE_SCRIPT.sub("", html)
+            html, used = bundles.figures_in(html)
+            self._types |= used if used is not None else {UNKNOWN}
             if self.teacher:
                 html = html.replace('<details class="kp-answer"', '<details class="kp-answer" open')
             data["text/html"] = html
@@ -194,7 +205,9 @@ class HandoutExporter(HTMLExporter):
     export_from_notebook = "kpeace handout (student)"
     edition = Unicode("student", help="student or teacher").tag(config=True)
     shared_assets = Bool(
-        False, help="Reference one plotly.js file beside the handout instead of inlining it."
+        False,
+        help="Link plotly.js, the stylesheet, the print script and the Korean font as files "
+        "beside the handout (kpeace.handouts.assets) instead of inlining them.",
     ).tag(config=True)
 
     @default("template_name")
@@ -308,17 +321,67 @@ class HandoutExporter(HTMLExporter):
         info.update(
             edition=self.edition,
             edition_label="Teacher edition" if self.teacher else "Student edition",
-            css=(files("kpeace.handouts") / "handout.css").read_text(encoding="utf-8"),
-            print_js=(files("kpeace.handouts") / "print.js").read_text(encoding="utf-8"),
+            css="" if self.shared_assets else assets.stylesheet(),
+            print_js="" if self.shared_assets else assets.print_script(),
+            css_href=assets.STYLESHEET if self.shared_assets else "",
+            print_src=assets.PRINT_SCRIPT if self.shared_assets else "",
             attribution=essay.attribution,
             rights=essay.rights,
             version=__version__,
         )
         body, resources = super().from_notebook_node(nb, resources, **kw)
-        face = font_face(body)  # pages with Korean carry the font (no system font needed)
+        body, sheets = _place_lab_css(_prune_lab_css(body), self.shared_assets)
+        resources["kpeace"]["lab_css"] = sheets
+        body = style_classes.apply(body)
+        # pages with Korean carry the font, or link the shared one (no system font needed)
+        face = font_face(body, href=assets.FONT if self.shared_assets else None)
         if face:
             body = body.replace("</head>", f"<style>{face}</style>\n</head>", 1)
         return body, resources
+
+
+LAB_CSS = re.compile(r"<!--kp-lab-css-->(.*?)<!--/kp-lab-css-->", re.S)
+STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S | re.I)
+
+
+def _prune_lab_css(page: str) -> str:
+    """Drop from the lab template's styles what the page cannot use (see :mod:`.unused_css`)."""
+    found = LAB_CSS.search(page)
+    if not found:
+        return page
+    rest = page[: found.start()] + page[found.end() :]
+    styles = STYLE.findall(found.group(1))
+    pruned = unused_css.prune([css for _, css, _ in styles], rest)
+    kept = "".join(
+        f"{start}{css}{end}" for (start, _, end), css in zip(styles, pruned, strict=True) if css
+    )
+    return (
+        page[: found.start()] + f"<!--kp-lab-css-->{kept}<!--/kp-lab-css-->" + page[found.end() :]
+    )
+
+
+def _place_lab_css(page: str, shared: bool) -> tuple[str, dict[str, str]]:
+    """Leave the lab styles inline, or (shared) link them as a file named by its content.
+
+    Pages whose pruned lab styles are the same (every student page of a series, every teacher
+    page) link the same file, so a folder of handouts carries each variant once.
+
+    Returns
+    -------
+    tuple
+        The page, and the stylesheet to write beside it (file name → CSS; empty if inline).
+    """
+    found = LAB_CSS.search(page)
+    if not found:
+        return page, {}
+    styles = STYLE.findall(found.group(1))
+    plain = all("media" not in start.lower() for start, _, _ in styles)
+    if not (shared and styles and plain):
+        return page[: found.start()] + found.group(1) + page[found.end() :], {}
+    css = "\n".join(css for _, css, _ in styles)
+    name = assets.lab_stylesheet_name(css)
+    link = f'<link rel="stylesheet" href="{name}">'
+    return page[: found.start()] + link + page[found.end() :], {name: assets.MARK + css}
 
 
 class TeacherHandoutExporter(HandoutExporter):

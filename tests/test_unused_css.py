@@ -1,0 +1,103 @@
+"""Handouts carry only the lab template's styles their page can use, and look the same."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kpeace.handouts import exporter
+from kpeace.handouts.build import execute
+from kpeace.handouts.unused_css import prune
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SHEET = """
+:root { --used: 1px; --chain: var(--used); --unused: red; --only-unused: var(--unused); }
+.kept { margin: var(--chain); }
+.absent { color: blue; }
+.kept .absent, .other { color: green; }
+.kept:not(.absent) > p::before { content: "x"; }
+p, .absent h1 { font-weight: 700; }
+#here { padding: 0; } #gone { padding: 1px; }
+@media print { .absent { color: black; } .kept { color: black; } }
+@media (max-width: 1px) { .absent { color: black; } }
+@keyframes spin { from { opacity: 0; } }
+"""
+PAGE = '<div class="kept"><p id="here" style="width: var(--inline)">x</p></div>'
+
+
+def test_rules_the_page_cannot_match_and_properties_nothing_reads_are_dropped():
+    [css] = prune([SHEET], PAGE)
+    for kept in (
+        ".kept{",
+        ".kept:not(.absent) > p::before",
+        "p, .absent h1",
+        "#here",
+        "@media print{.kept{",
+        "@keyframes spin",
+        "--used:1px",
+        "--chain:var(--used)",
+    ):
+        assert kept in css, kept
+    for dropped in (
+        ".absent{color:blue",
+        ".other",
+        "#gone",
+        "--unused",
+        "--only-unused",
+        "max-width: 1px",
+        ".absent{color:black",
+    ):
+        assert dropped not in css, dropped
+    assert len(css) < len(SHEET) / 2
+
+
+def test_a_property_read_by_another_sheet_or_the_page_is_kept():
+    first, second = prune(
+        [":root { --a: 1px; --b: 2px; --c: 3px; }", "p { margin: var(--a); }"],
+        '<p style="padding: var(--b)">x</p>',
+    )
+    assert "--a:1px" in first and "--b:2px" in first and "--c" not in first
+    assert "margin:var(--a)" in second
+
+
+STYLES = """() => [...document.querySelectorAll('body *')].map(el => {
+  const s = getComputedStyle(el), o = [el.tagName];
+  for (let i = 0; i < s.length; i++)
+    if (!s[i].startsWith('--') && s[i] !== 'clip-path')  // plotly's clip ids are random
+      o.push(s[i] + ':' + s.getPropertyValue(s[i]));
+  return o.join(';'); })"""
+
+
+@pytest.fixture(scope="module")
+def executed():
+    return execute(ROOT / "notebooks" / "01_armistice.ipynb")
+
+
+@pytest.mark.parametrize("edition", ["student", "teacher"])
+def test_every_element_keeps_its_computed_style(executed, browser, tmp_path, monkeypatch, edition):
+    """The pruned page and the page with the whole lab CSS style every element alike."""
+    pruned, _ = exporter.HandoutExporter(edition=edition).from_notebook_node(executed)
+    monkeypatch.setattr(exporter, "_prune_lab_css", lambda page: page)
+    whole, _ = exporter.HandoutExporter(edition=edition).from_notebook_node(executed)
+    assert len(whole) - len(pruned) > 200_000  # the lab CSS is about 250 kB
+    styles = []
+    for name, html in (("whole", whole), ("pruned", pruned)):
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        context = browser.new_context(viewport={"width": 1000, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(path.as_uri())
+            figures = html.count('class="plotly-graph-div')
+            page.wait_for_function(
+                f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {figures}",
+                timeout=60_000,
+            )
+            styles.append(page.evaluate(STYLES))
+        finally:
+            context.close()
+    assert len(styles[0]) > 500 and len(styles[0]) == len(styles[1])
+    differ = [a.split(";")[0] for a, b in zip(*styles, strict=True) if a != b]
+    assert not differ, differ[:10]
