@@ -321,3 +321,40 @@ def test_04_homework_moves_agree_in_notebook_and_guide():
     assert plan[-1][1] == 50 and not any("D07" in step for _, _, step in plan)
     assert "**Think** (homework): ¶10 speaks" in _markdown("04")
     assert "For homework, or in class if time allows" in _cell("04", "## The two agreements")
+
+
+# --- notebook 01: findings 8 and 16 -----------------------------------------------------------
+
+
+def test_01_presents_commands_not_states_as_a_contested_reading(facts_text):
+    """Finding 8: 01 shows Beijing's P32 and Pyongyang's P5 beside the fact sheet's reading."""
+    section = _cell("01", "### South Korea did not sign")
+    blocks = RECORD_BLOCK.findall(section)
+    assert not any("is not a signatory as a state" in body for body, _ in blocks)
+    quoted = [q for body, _ in blocks for q in re.findall(r'"([^"]+)"', body)]
+    assert quoted
+    for quote in quoted:
+        assert quote in facts_text, quote
+    cited = next(b for b in blocks if "§10 rows P32 and P5" in b[1])
+    assert "as a signatory to the Armistice Agreement" in cited[0]
+    assert "As signatories to the Armistice Agreement the DPRK and the U.S." in cited[0]
+    assert "is a legal reading" in section and "contest" in section
+    answer = _cell("01", "### South Korea did not sign").split("<details>")[1]
+    assert "none as a state" not in answer and "P32 and P5" in answer
+    guide = (ROOT / "notebooks" / "TEACHER_GUIDE.md").read_text(encoding="utf-8")
+    line = next(ln for ln in guide.splitlines() if ln.startswith('- *"China signed as a state."*'))
+    assert "§10 rows P32 and P5" in line and "contest" in line
+
+
+def test_01_map_time_and_self_checks_agree_in_notebook_and_guide():
+    """Finding 16: the map gets 4 minutes; three self-checks go home, in notebook and guide."""
+    text = _markdown("01")
+    note = next(c for c in text.split("\n\n") if "Timing (50 minutes" in c)
+    assert "the map 4" in note and "self-checks 3 (q1-1 and q1-2 in class" in note
+    assert "**Task** (4 minutes): in the map below" in text
+    plan = _guide_plan("01")
+    assert all(b == a for (_, b, _), (a, _, _) in itertools.pairwise(plan)), plan
+    assert plan[0][0] == 0 and plan[-1][1] == 50
+    by_step = {step.split(";")[0].strip(): b - a for a, b, step in plan}
+    assert by_step["The map"] == 4
+    assert by_step["Self-checks q1-1 and q1-2"] == 3
