@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from pathlib import Path
 
 import nbformat
 import pandas as pd
+from plotly.utils import PlotlyJSONEncoder
 
 import kpeace
 
@@ -358,3 +360,57 @@ def test_01_map_time_and_self_checks_agree_in_notebook_and_guide():
     by_step = {step.split(";")[0].strip(): b - a for a, b, step in plan}
     assert by_step["The map"] == 4
     assert by_step["Self-checks q1-1 and q1-2"] == 3
+
+
+# --- the timeline's essay label stays inside a 375 px figure ----------------------------------
+
+ESSAY_LABEL = """() => { const a = Array.from(document.querySelectorAll('.annotation'))
+  .find(el => el.textContent === 'Essay, June 2007');
+  const r = a.getBoundingClientRect(); return [r.left, r.right, a.style.display || ''] }"""
+
+
+def test_timeline_essay_label_fits_a_phone_in_every_view(offline, tmp_path):
+    """The label ran off the right edge at 375 px; each menu choice now re-anchors it."""
+    from kpeace.figures.timeline import timeline_figure
+
+    fig = timeline_figure(kpeace.load("events"))
+    menus = {m.name: m for m in fig.layout.updatemenus}
+    show = menus["Show"].buttons
+    assert len(show) == 4
+    path = tmp_path / "timeline.html"
+    path.write_text(fig.to_html(include_plotlyjs=True, full_html=True), encoding="utf-8")
+    opened = offline(path.as_uri(), width=375, height=800)
+    page = opened.page
+    try:
+        page.wait_for_selector(".annotation")
+        width = page.evaluate("document.documentElement.clientWidth")
+        seen = []
+        for button in show:
+            layout = json.loads(json.dumps(button.args[1], cls=PlotlyJSONEncoder))
+            page.evaluate(
+                "(l) => Plotly.relayout(document.querySelector('.js-plotly-plot'), l)", layout
+            )
+            left, right, _ = page.evaluate(ESSAY_LABEL)
+            seen.append((button.label, round(left), round(right)))
+            assert 0 <= left and right <= width, seen
+        assert not opened.errors, opened.errors
+    finally:
+        opened.context.close()
+
+
+# --- §15 row N8 (July 2007) is on the timeline, and 05 counts it ------------------------------
+
+
+def test_n8_is_a_timeline_event_that_05_counts_and_c11_weighs():
+    events = kpeace.load("events")
+    n8 = events[events["record_row"] == "N8"]
+    assert len(n8) == 1 and bool(n8["after_essay"].iloc[0])
+    assert n8["lane"].iloc[0] == "inter-Korean"
+    after = events[events["after_essay"] & (events["lane"] == "inter-Korean")]
+    answer = _cell("05", "## After June 2007: what happened")
+    stated = int(re.search(r"The inter-Korean lane holds (\d+) events after the essay", answer)[1])
+    assert stated == len(after) == 16
+    assert "§15 row N8" in answer
+    check = kpeace.load("checks").set_index("claim_id").loc["C11"]
+    assert int(n8["event_id"].iloc[0]) in set(check["after_2007"])
+    assert "§15 row N8" in check["explanation"]
