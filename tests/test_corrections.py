@@ -188,6 +188,11 @@ RUBRICS = [
     ("02", "Rubric for the CSBM task", "A full answer does three things"),
     ("03", "Rubric for the written trace", "Check your sentences against three points"),
     (
+        "03",
+        "Rubric for the compression task",
+        "Check your sentences against three points: (1) the two resolutions",
+    ),
+    (
         "01",
         "Rubric for the armistice explanation",
         "Check your sentences against three points: (1) who made the armistice",
@@ -259,8 +264,8 @@ WRITTEN = re.compile(r"\b(explain|weigh|retell|judge|in your own words)\b", re.I
 
 def _objectives(notebook: str) -> list[str]:
     cell = next(c.source for c in _cells(notebook) if c.source.startswith("## Learning objectives"))
-    found = re.findall(r"^- (.+?);?$|^- (.+?)\.$", cell, re.M)
-    objectives = [(a or b).rstrip(";.") for a, b in found]
+    found = re.findall(r"^(?:-|\d+\.) (.+)$", cell, re.M)
+    objectives = [objective.rstrip(";.") for objective in found]
     assert len(objectives) >= 5, notebook
     return objectives
 
@@ -273,7 +278,7 @@ def _section(markdown: str, heading: str) -> str:
     return rest[: end.start() if end else None]
 
 
-@pytest.mark.parametrize("notebook", ["01", "04", "05"])
+@pytest.mark.parametrize("notebook", ["00", "01", "02", "03", "04", "05"])
 def test_every_objective_has_its_assessment(notebook):
     guide = _guide(notebook)
     table = guide[guide.index("### Objectives and their assessment") :]

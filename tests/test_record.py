@@ -101,10 +101,10 @@ def test_every_addendum_row_is_in_the_data(tables, facts_text):
 def test_new_events_copy_their_fact_sheet_row(tables, facts_text):
     rows = _rows(facts_text)
     new = tables["events"][~tables["events"]["record_row"].str.isdigit()]
-    # §8 and §9 less the two merged rows, and §15's rows dated before the essay (N1–N7)
-    assert len(new) == 34 + 46 - 2 + 7
+    # §8 and §9 less the two merged rows, and all §15 rows (N1–N7 before the essay, N8 after)
+    assert len(new) == 34 + 46 - 2 + 8
     assert set(new.loc[new["record_row"].str.startswith("N"), "record_row"]) == {
-        f"N{i}" for i in range(1, 8)
+        f"N{i}" for i in range(1, 9)
     }
     for row in new.itertuples():
         cells = rows[row.record_row]

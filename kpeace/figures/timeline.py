@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -84,6 +86,24 @@ def era_ranges(events: pd.DataFrame) -> dict[str, tuple[pd.Timestamp, pd.Timesta
     return spans
 
 
+def essay_anchor(span: Sequence[pd.Timestamp]) -> str:
+    """Anchor the essay's label so that it runs away from the nearer edge of the years shown.
+
+    Parameters
+    ----------
+    span : sequence of pandas.Timestamp
+        The first and last date on the x axis.
+
+    Returns
+    -------
+    str
+        ``"right"`` (the label ends at the essay's line) when the essay lies in the right half of
+        ``span``, else ``"left"``; so the label stays inside a 375 px wide figure.
+    """
+    start, end = span
+    return "right" if ESSAY_DATE - start > end - ESSAY_DATE else "left"
+
+
 def timeline_figure(events: pd.DataFrame, *, show: str = "All events") -> go.Figure:
     """Timeline of the events table: lanes on the y axis, eras shaded, the essay's date marked.
 
@@ -142,10 +162,10 @@ def timeline_figure(events: pd.DataFrame, *, show: str = "All events") -> go.Fig
         yref="paper",
         text="Essay, June 2007",
         showarrow=False,
-        xanchor="left",
         yanchor="bottom",
         font={"size": 11},
     )
+    essay_label = f"annotations[{len(fig.layout.annotations) - 1}].xanchor"
     groups = list(STATUS)
     for status in groups:
         symbol, colour = STATUS[status]
@@ -195,10 +215,14 @@ def timeline_figure(events: pd.DataFrame, *, show: str = "All events") -> go.Fig
         "After the essay": [ESSAY_DATE - pd.DateOffset(months=10), full[1]],
         "Before the essay": [full[0], ESSAY_DATE + pd.DateOffset(years=1)],
     }
+    fig.update_annotations(
+        selector={"text": "Essay, June 2007"}, xanchor=essay_anchor(frames[show])
+    )
     fig.update_xaxes(range=frames[show], showgrid=False, type="date", nticks=6, tickformat="%Y")
     era_labels = ["All years", *spans]
-    era_args = [[{}, {"xaxis.range": full}]] + [
-        [{}, {"xaxis.range": [start, end]}] for start, end in spans.values()
+    era_args = [[{}, {"xaxis.range": full, essay_label: essay_anchor(full)}]] + [
+        [{}, {"xaxis.range": [start, end], essay_label: essay_anchor((start, end))}]
+        for start, end in spans.values()
     ]
     show_args = [
         [
@@ -207,7 +231,7 @@ def timeline_figure(events: pd.DataFrame, *, show: str = "All events") -> go.Fig
                     groups, None if chosen is None else {*chosen, "The essay itself"}
                 )
             },
-            {"xaxis.range": frames[label]},
+            {"xaxis.range": frames[label], essay_label: essay_anchor(frames[label])},
         ]
         for label, chosen in SHOW.items()
     ]
