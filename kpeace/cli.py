@@ -393,7 +393,7 @@ def _add_hub_parser(sub: Any) -> None:
         description="Run a class on this machine with JupyterHub: each learner logs in with the "
         "class password, gets their own server (as their own system account when run as root) "
         "with the series copied into ~/kpeace-course, never overwriting their edits.",
-        epilog="the two commands a teacher types:\n"
+        epilog="example: the two commands a teacher types:\n"
         "  kpeace hub init ~/class --roster roster.csv --teacher kim\n"
         "  kpeace hub start ~/class\n"
         "then: kpeace hub status ~/class, kpeace hub stop ~/class",

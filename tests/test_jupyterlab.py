@@ -122,7 +122,7 @@ def test_notebook_in_jupyterlab(server, browser, path):
                 page.wait_for_function(
                     f"el => ({PLOT_STATE})(el) !== {json.dumps(before)}",
                     arg=plot.element_handle(),
-                    timeout=10_000,
+                    timeout=30_000,
                 )
                 rounds.append(time.perf_counter() - t0)
             assert rounds
@@ -135,7 +135,7 @@ def test_notebook_in_jupyterlab(server, browser, path):
             page.wait_for_function(
                 "([el, b]) => el.innerText !== b",
                 arg=[box.element_handle(), before],
-                timeout=10_000,
+                timeout=30_000,
             )
 
         # one self-check: a wrong answer, then the right one
@@ -148,11 +148,11 @@ def test_notebook_in_jupyterlab(server, browser, path):
         check.scroll_into_view_if_needed()
         wrong = next(k for k, (_, ok, _) in question.choices.items() if not ok)
         check.locator("button.widget-toggle-button", has_text=re.compile(f"^{wrong}$")).click()
-        check.get_by_text("Not this one").wait_for(timeout=10_000)
+        check.get_by_text("Not this one").wait_for(timeout=30_000)
         check.locator(
             "button.widget-toggle-button", has_text=re.compile(f"^{question.correct}$")
         ).click()
-        check.locator("text=✓").first.wait_for(timeout=10_000)
+        check.locator("text=✓").first.wait_for(timeout=30_000)
         assert "Not this one" not in check.inner_text()
 
         assert errors == [], errors[:5]

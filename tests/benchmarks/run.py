@@ -315,7 +315,7 @@ def measure_browser(runs: int, notebooks: list[Path]) -> dict:
 def measure_round_trip(quick: bool) -> dict:
     timings = Path(tempfile.mkdtemp()) / "timings.json"
     select = ["-k", "01_armistice"] if quick else []
-    subprocess.run(
+    run = subprocess.run(
         [
             PY,
             "-m",
@@ -326,11 +326,13 @@ def measure_round_trip(quick: bool) -> dict:
             str(ROOT / "tests" / "test_jupyterlab.py"),
             *select,
         ],
-        check=True,
         capture_output=True,
+        text=True,
         env={**ENV, "KPEACE_TIMINGS": str(timings)},
         cwd=ROOT,
     )
+    if run.returncode != 0:  # say why: the browser test's own report
+        raise RuntimeError("the JupyterLab browser test failed:\n" + run.stdout[-4000:])
     data = json.loads(timings.read_text(encoding="utf-8"))
     rounds = [r for v in data.values() for r in v["widget_round_trips_s"]]
     median_ms = statistics.median(rounds) * 1000
