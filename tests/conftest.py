@@ -172,6 +172,61 @@ def open_offline(
     return opened
 
 
+COMPUTED_STYLES = """() => [...document.querySelectorAll('body *')].map(el => {
+  const s = getComputedStyle(el), o = [el.tagName];
+  for (let i = 0; i < s.length; i++)
+    if (!s[i].startsWith('--') && s[i] !== 'clip-path')  // plotly's clip ids are random
+      o.push(s[i] + ':' + s.getPropertyValue(s[i]));
+  return o.join(';'); })"""
+
+
+@dataclass
+class StyleCheck:
+    """Compare every element's computed style between versions of one page (in Chromium)."""
+
+    browser: Any
+    script: str = COMPUTED_STYLES
+
+    def of(
+        self, pages: dict[str, str], folder: Path, open_details: bool = False
+    ) -> list[list[str]]:
+        """Write each page into ``folder``, open it, wait for its figures, read every style."""
+        styles = []
+        for name, html in pages.items():
+            path = folder / f"{name}.html"
+            path.write_text(html, encoding="utf-8")
+            context = self.browser.new_context(viewport={"width": 1000, "height": 900})
+            try:
+                page = context.new_page()
+                page.goto(path.as_uri())
+                figures = html.count('class="plotly-graph-div')
+                page.wait_for_function(
+                    f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {figures}",
+                    timeout=60_000,
+                )
+                if open_details:
+                    page.evaluate(
+                        "() => document.querySelectorAll('details').forEach(d => d.open = true)"
+                    )
+                styles.append(page.evaluate(self.script))
+            finally:
+                context.close()
+        return styles
+
+    @staticmethod
+    def assert_same(styles: list[list[str]]) -> None:
+        """Both pages have the same elements, each styled alike."""
+        assert len(styles[0]) > 500 and len(styles[0]) == len(styles[1])
+        differ = [a.split(";")[0] for a, b in zip(*styles, strict=True) if a != b]
+        assert not differ, differ[:10]
+
+
+@pytest.fixture(scope="module")
+def style_check(browser: Any) -> StyleCheck:
+    """A :class:`StyleCheck` in this module's browser."""
+    return StyleCheck(browser)
+
+
 @pytest.fixture(scope="module")
 def offline(browser: Any) -> Any:
     """``offline(url, width=..., height=...)`` opens a page with the network refused."""

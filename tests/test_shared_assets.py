@@ -19,12 +19,6 @@ NOTEBOOK = ROOT / "notebooks" / "03_un_command.ipynb"  # figures, cards and Kore
 VNU = Path(os.environ.get("KPEACE_VNU", ROOT / ".venv/npm/node_modules/vnu-jar/build/dist/vnu.jar"))
 AXE = Path(os.environ.get("KPEACE_AXE", ROOT / ".venv/npm/node_modules/axe-core/axe.min.js"))
 LINKED = re.compile(r'<(?:link[^>]*\bhref|script[^>]*\bsrc)="([^"]+)"')
-STYLES = """() => [...document.querySelectorAll('body *')].map(el => {
-  const s = getComputedStyle(el), o = [el.tagName];
-  for (let i = 0; i < s.length; i++)
-    if (!s[i].startsWith('--') && s[i] !== 'clip-path')  // plotly's clip ids are random
-      o.push(s[i] + ':' + s.getPropertyValue(s[i]));
-  return o.join(';'); })"""
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +65,7 @@ def test_a_rebuild_refreshes_the_assets_but_not_a_file_kpeace_did_not_write(fold
     assert not assets.owned(out / assets.PRINT_SCRIPT)
 
 
-def test_shared_pages_look_like_self_contained_ones_offline(folders, offline):
+def test_shared_pages_look_like_self_contained_ones_offline(folders, offline, style_check):
     inline, shared, _ = folders
     styles = []
     for folder in (inline, shared):
@@ -84,13 +78,11 @@ def test_shared_pages_look_like_self_contained_ones_offline(folders, offline):
                 "async () => (await document.fonts.load(\"16px 'kpeace Korean'\", '정전')).length"
             )
             assert loaded == 1, folder.name  # the Korean font, from the file beside the page
-            styles.append(page.evaluate(STYLES))
+            styles.append(page.evaluate(style_check.script))
             assert opened.requests == [] and opened.errors == [], folder.name
         finally:
             opened.context.close()
-    assert len(styles[0]) > 500 and len(styles[0]) == len(styles[1])
-    differ = [a.split(";")[0] for a, b in zip(*styles, strict=True) if a != b]
-    assert not differ, differ[:10]
+    style_check.assert_same(styles)
 
 
 def test_shared_pages_are_valid_html_and_pass_axe(folders, offline):

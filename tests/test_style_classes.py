@@ -43,43 +43,19 @@ def test_a_style_that_is_not_plain_declarations_stays_inline():
     assert style_classes.important("") is None
 
 
-STYLES = """() => [...document.querySelectorAll('body *')].map(el => {
-  const s = getComputedStyle(el), o = [el.tagName];
-  for (let i = 0; i < s.length; i++)
-    if (!s[i].startsWith('--') && s[i] !== 'clip-path')  // plotly's clip ids are random
-      o.push(s[i] + ':' + s.getPropertyValue(s[i]));
-  return o.join(';'); })"""
-
-
 @pytest.fixture(scope="module")
 def executed():
     return execute(ROOT / "notebooks" / "05_hindsight.ipynb")  # the most cards
 
 
 @pytest.mark.parametrize("edition", ["student", "teacher"])
-def test_every_element_keeps_its_computed_style(executed, browser, tmp_path, monkeypatch, edition):
+def test_every_element_keeps_its_computed_style(
+    executed, style_check, tmp_path, monkeypatch, edition
+):
     """The page with classes and the page with every style inline style every element alike."""
     classed, _ = exporter.HandoutExporter(edition=edition).from_notebook_node(executed)
     monkeypatch.setattr(style_classes, "apply", lambda page: page)
     inline, _ = exporter.HandoutExporter(edition=edition).from_notebook_node(executed)
     assert len(inline) - len(classed) > 40_000, "the cards' styles are not shared"
-    styles = []
-    for name, html in (("inline", inline), ("classed", classed)):
-        path = tmp_path / f"{name}.html"
-        path.write_text(html, encoding="utf-8")
-        context = browser.new_context(viewport={"width": 1000, "height": 900})
-        try:
-            page = context.new_page()
-            page.goto(path.as_uri())
-            figures = html.count('class="plotly-graph-div')
-            page.wait_for_function(
-                f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {figures}",
-                timeout=60_000,
-            )
-            page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
-            styles.append(page.evaluate(STYLES))
-        finally:
-            context.close()
-    assert len(styles[0]) > 500 and len(styles[0]) == len(styles[1])
-    differ = [a.split(";")[0] for a, b in zip(*styles, strict=True) if a != b]
-    assert not differ, differ[:10]
+    styles = style_check.of({"inline": inline, "classed": classed}, tmp_path, open_details=True)
+    style_check.assert_same(styles)
