@@ -296,12 +296,15 @@ def test_a_learners_kernel_cannot_open_another_learners_home(klass):
             "    except PermissionError:\n"
             "        print('refused')\n"
             "print(os.getuid(), os.path.expanduser('~'))\n"
+            "import json, ipykernel.connect\n"
+            "print(json.load(open(ipykernel.connect.get_connection_file()))['transport'])\n"
         )
         out = kernel.text(code).split("\n")
     finally:
         kernel.close()
     assert out[:3] == ["refused"] * 3, out
     assert out[3] == f"{pwd.getpwnam(LEARNERS[0]).pw_uid} {pwd.getpwnam(LEARNERS[0]).pw_dir}"
+    assert out[4] == "ipc", out  # kernels on sockets in the learner's home, not on TCP ports
 
 
 def test_an_edit_is_kept_and_a_deleted_notebook_is_back_after_a_restart(klass):

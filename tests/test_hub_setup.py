@@ -226,6 +226,7 @@ def test_singleuser_copies_the_series_safely_and_serves_it(tmp_path, monkeypatch
     cmd = singleuser.command(dest, ["--debug"])
     assert cmd[1:3] == ["-m", "jupyterhub.singleuser"]
     assert f"--ServerApp.root_dir={dest}" in cmd and "--debug" in cmd
+    assert "--KernelManager.transport=ipc" in cmd  # no TCP port races between kernels
 
 
 # --- bad inputs of kpeace hub init: a message, exit 1 or 2, nothing written -------------

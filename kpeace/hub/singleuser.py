@@ -67,6 +67,11 @@ def command(dest: Path, args: Sequence[str]) -> list[str]:
         "jupyterhub.singleuser",
         f"--ServerApp.root_dir={dest}",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        # Kernels talk to their server over Unix sockets in the learner's own runtime folder,
+        # not over TCP ports: with a class starting at once, two servers picked the same free
+        # port for two kernels (one kernel died with "Address already in use", the other
+        # server saw "Invalid Signature"), and no other account can reach a socket there.
+        "--KernelManager.transport=ipc",
         *args,
     ]
     if os.geteuid() == 0:  # only with --shared-account under a root hub
