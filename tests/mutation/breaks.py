@@ -1036,4 +1036,13 @@ BREAKS: tuple[Break, ...] = (
         tests=("tests/test_review_s14.py", "-k", "map_time"),
         description="the guide's 01 lesson plan leaves a gap after the map",
     ),
+    # --- a class of 30: kernels on Unix sockets, not racing for TCP ports ---------------------
+    Break(
+        id="hub-kernels-on-tcp",
+        file="kpeace/hub/singleuser.py",
+        old='        "--KernelManager.transport=ipc",\n',
+        new="",
+        tests=("tests/test_hub_setup.py", "-k", "singleuser_copies"),
+        description="learners' kernels use TCP ports again, which two servers can pick at once",
+    ),
 )
