@@ -134,6 +134,33 @@ class PulseHandler(HubOAuthenticated, web.RequestHandler):
             )
         )
 
+    def finish_results(self, title: str, lead: str, results: Any) -> None:
+        """Finish with ``lead``, then the live summary line and the cards, updated in place.
+
+        Parameters
+        ----------
+        title : str
+            The page title.
+        lead : str
+            HTML before the summary (the teacher's controls; empty for learners).
+        results : Any
+            The store's results, for the summary line.
+        """
+        prefix = self.pulse.prefix
+        body = (
+            f'{lead}<p id="pulse-status" class="pulse-status" aria-live="polite">'
+            f"{esc(pages.summary(results))}</p>" + self.pulse.cards()
+        )
+        self.finish(
+            pages.page(
+                title,
+                body,
+                prefix=prefix,
+                fragment=f"{prefix}fragment",
+                xsrf=self.xsrf_token.decode("ascii"),
+            )
+        )
+
 
 class DashboardHandler(PulseHandler):
     """The teacher's live dashboard."""
@@ -166,18 +193,8 @@ class DashboardHandler(PulseHandler):
             f' at <a href="{prefix}class">{prefix}class</a>.</p>'
             f'<div class="pulse-controls">{toggle}'
             f'<a class="button" href="{prefix}export.csv" download>Export CSV</a> {reset}</div>'
-            f'<p id="pulse-status" class="pulse-status" aria-live="polite">'
-            f"{esc(pages.summary(results))}</p>" + self.pulse.cards()
         )
-        self.finish(
-            pages.page(
-                "Class pulse",
-                body,
-                prefix=prefix,
-                fragment=f"{prefix}fragment",
-                xsrf=self.xsrf_token.decode("ascii"),
-            )
-        )
+        self.finish_results("Class pulse", body, results)
 
 
 class ClassHandler(PulseHandler):
@@ -197,20 +214,7 @@ class ClassHandler(PulseHandler):
                 pages.page("Class result: not revealed yet", body, prefix=prefix, scripts=False)
             )
             return
-        results = self.pulse.store.results()
-        body = (
-            '<p id="pulse-status" class="pulse-status" aria-live="polite">'
-            f"{esc(pages.summary(results))}</p>" + self.pulse.cards()
-        )
-        self.finish(
-            pages.page(
-                "Class result",
-                body,
-                prefix=prefix,
-                fragment=f"{prefix}fragment",
-                xsrf=self.xsrf_token.decode("ascii"),
-            )
-        )
+        self.finish_results("Class result", "", self.pulse.store.results())
 
 
 class FragmentHandler(PulseHandler):
