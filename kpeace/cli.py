@@ -556,7 +556,8 @@ def build_parser() -> argparse.ArgumentParser:
     hand.add_argument(
         "--shared-assets",
         action="store_true",
-        help="write plotly.js once beside the handouts instead of inside each",
+        help="write plotly.js, the styles, the font and each figure's data once beside the "
+        "handouts instead of inside each (copy the whole folder, not single pages)",
     )
     hand.add_argument("--quiet", action="store_true", help="no progress bar")
     hand.set_defaults(func=_cmd_handouts)

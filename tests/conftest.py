@@ -172,7 +172,7 @@ def open_offline(
     return opened
 
 
-COMPUTED_STYLES = """() => [...document.querySelectorAll('body *')].map(el => {
+COMPUTED_STYLES = """() => [...document.querySelectorAll('body *:not(script)')].map(el => {
   const s = getComputedStyle(el), o = [el.tagName];
   for (let i = 0; i < s.length; i++)
     if (!s[i].startsWith('--') && s[i] !== 'clip-path')  // plotly's clip ids are random

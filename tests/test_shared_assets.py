@@ -1,5 +1,5 @@
-"""``--shared-assets``: pages link one stylesheet, lab styles, print script and font, and look
-the same as the self-contained pages."""
+"""``--shared-assets``: pages link one stylesheet, lab styles, print script, font and one file
+per figure, and look and draw the same as the self-contained pages."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kpeace.handouts import assets
+from kpeace.handouts import assets, shared_figures
 from kpeace.handouts.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +19,9 @@ NOTEBOOK = ROOT / "notebooks" / "03_un_command.ipynb"  # figures, cards and Kore
 VNU = Path(os.environ.get("KPEACE_VNU", ROOT / ".venv/npm/node_modules/vnu-jar/build/dist/vnu.jar"))
 AXE = Path(os.environ.get("KPEACE_AXE", ROOT / ".venv/npm/node_modules/axe-core/axe.min.js"))
 LINKED = re.compile(r'<(?:link[^>]*\bhref|script[^>]*\bsrc)="([^"]+)"')
+INLINE_DATA = re.compile(r'Plotly\.newPlot\(\s*"[^"]+",\s*\[')  # a figure's data, inline
+FIGURES = """() => [...document.querySelectorAll('.js-plotly-plot')].map(
+  gd => JSON.stringify([gd.id, gd.data, gd.layout]))"""
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +57,44 @@ def test_each_page_links_the_shared_files_and_carries_none_of_them(folders):
     assert f'url("{assets.FONT}")' in fact_sheet and "data:font/woff2" not in fact_sheet
 
 
+def test_each_figure_is_one_file_that_both_editions_load(folders):
+    inline, shared, extra = folders
+    files = sorted(p.name for p in shared.iterdir() if assets.FIGURE.fullmatch(p.name))
+    pages = {
+        e: (shared / f"{NOTEBOOK.stem}.{e}.html").read_text(encoding="utf-8")
+        for e in ("student", "teacher")
+    }
+    figures = pages["student"].count('class="plotly-graph-div')
+    assert figures >= 3 and len(files) == figures
+    for edition, page in pages.items():
+        assert sorted(set(LINKED.findall(page)) & set(files)) == files, edition
+        assert INLINE_DATA.findall(page) == [], edition
+        whole = (inline / f"{NOTEBOOK.stem}.{edition}.html").read_text(encoding="utf-8")
+        assert len(INLINE_DATA.findall(whole)) == figures  # self-contained: every figure inline
+    for name in files:
+        text = (shared / name).read_text(encoding="utf-8")
+        assert text.startswith(assets.MARK) and '"data":[{' in text
+        assert shared / name in extra.files and assets.owned(shared / name)
+
+
+def test_figures_in_one_script_each_load_their_file_before_it():
+    one = 'Plotly.newPlot("a", [{"type": "bar", "y": [1]}], {"title": {"text": "<b>A</b>"}}, {})'
+    two = 'Plotly.newPlot("b", [{"type": "scatter", "y": [2]}], {}, {"responsive": true})'
+    html = (
+        f'<div id="a"></div><div id="b"></div><script type="text/javascript">{one}; {two}</script>'
+    )
+    page, files = shared_figures.share(html, assets.MARK)
+    assert len(files) == 2
+    (first, second) = [
+        f"kpeace-figure-{k}.js" for k in re.findall(r'kpeaceFigures\["(\w+)"\]\.data', page)
+    ]
+    assert page.index(first) < page.index(second) < page.index("<script type=")
+    assert 'Plotly.newPlot("b", window.kpeaceFigures[' in page and '{"responsive": true})' in page
+    assert '"text":"<b>A</b>"' in files[first]  # plain UTF-8 JSON in the file, no HTML escapes
+    framed = html + '<script>Plotly.addFrames("a", [])</script>'
+    assert shared_figures.share(framed, assets.MARK) == (framed, {})
+
+
 def test_a_rebuild_refreshes_the_assets_but_not_a_file_kpeace_did_not_write(folders, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
@@ -63,11 +104,14 @@ def test_a_rebuild_refreshes_the_assets_but_not_a_file_kpeace_did_not_write(fold
     (out / assets.STYLESHEET).write_bytes(assets.shared_files()[assets.STYLESHEET][:80])
     assert assets.owned(out / assets.STYLESHEET) and assets.owned(out / "absent.css")
     assert not assets.owned(out / assets.PRINT_SCRIPT)
+    figure = out / "kpeace-figure-0123456789ab.js"
+    figure.write_text("// a teacher's own figure\n", encoding="utf-8")
+    assert assets.is_asset(figure.name) and not assets.owned(figure)
 
 
 def test_shared_pages_look_like_self_contained_ones_offline(folders, offline, style_check):
     inline, shared, _ = folders
-    styles = []
+    styles, drawn = [], []
     for folder in (inline, shared):
         opened = offline((folder / f"{NOTEBOOK.stem}.student.html").as_uri())
         try:
@@ -79,10 +123,12 @@ def test_shared_pages_look_like_self_contained_ones_offline(folders, offline, st
             )
             assert loaded == 1, folder.name  # the Korean font, from the file beside the page
             styles.append(page.evaluate(style_check.script))
+            drawn.append(page.evaluate(FIGURES))
             assert opened.requests == [] and opened.errors == [], folder.name
         finally:
             opened.context.close()
     style_check.assert_same(styles)
+    assert len(drawn[0]) >= 3 and drawn[0] == drawn[1]  # every figure, its data and layout
 
 
 def test_shared_pages_are_valid_html_and_pass_axe(folders, offline):

@@ -71,10 +71,18 @@ def executed():
 def test_every_element_keeps_its_computed_style(
     executed, style_check, tmp_path, monkeypatch, edition
 ):
-    """The pruned page and the page with the whole lab CSS style every element alike."""
+    """The pruned page and the page with the whole lab CSS style every element alike.
+
+    The code-highlighting styles are moved in with the lab styles and pruned with them: the
+    student page, which shows no code, keeps none of them.
+    """
     pruned, _ = exporter.HandoutExporter(edition=edition).from_notebook_node(executed)
     monkeypatch.setattr(exporter, "_prune_lab_css", lambda page: page)
+    monkeypatch.setattr(exporter, "_gather_highlight_css", lambda page, sheets: page)
     whole, _ = exporter.HandoutExporter(edition=edition).from_notebook_node(executed)
     assert len(whole) - len(pruned) > 200_000  # the lab CSS is about 250 kB
+    assert ".highlight .k" in whole and "pre { line-height: 125%; }" in whole
+    assert (".highlight .k{" in pruned) is (edition == "teacher")
+    assert "pre { line-height: 125%; }" not in pruned
     styles = style_check.of({"whole": whole, "pruned": pruned}, tmp_path, open_details=False)
     style_check.assert_same(styles)

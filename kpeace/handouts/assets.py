@@ -1,8 +1,9 @@
 """What every handout page carries alike, as files for ``--shared-assets`` to write once.
 
 Inline, each page carries the handout stylesheet, the JupyterLab styles it uses, the print
-script and (with Hangul) the Korean font. With ``--shared-assets`` the pages link these files
-instead, beside them in the same
+script, its figures' data and (with Hangul) the Korean font. With ``--shared-assets`` the pages
+link these files instead (each figure's data as a file named by its content, see
+:mod:`.shared_figures`), beside them in the same
 folder (relative links, so the folder still works offline and as a zip); a page without
 Hangul never loads the font.
 """
@@ -21,6 +22,7 @@ STYLESHEET = "kpeace-handout.css"
 PRINT_SCRIPT = "kpeace-print.js"
 FONT = fonts.FILE
 LAB_STYLESHEET = re.compile(r"kpeace-lab-[0-9a-f]{12}\.css")
+FIGURE = re.compile(r"kpeace-figure-[0-9a-f]{12}\.js")  # see kpeace.handouts.shared_figures
 #: The first line of the shared text files: how a rebuild knows the file is kpeace's own.
 MARK = "/* kpeace handouts: shared by the handouts in this folder */\n"
 
@@ -64,9 +66,14 @@ def is_asset(name: str) -> bool:
     Returns
     -------
     bool
-        True for the stylesheet, the print script, the font and the lab stylesheets.
+        True for the stylesheet, the print script, the font, the lab stylesheets and the
+        figure files.
     """
-    return name in (STYLESHEET, PRINT_SCRIPT, FONT) or bool(LAB_STYLESHEET.fullmatch(name))
+    return (
+        name in (STYLESHEET, PRINT_SCRIPT, FONT)
+        or bool(LAB_STYLESHEET.fullmatch(name))
+        or bool(FIGURE.fullmatch(name))
+    )
 
 
 def shared_files() -> dict[str, bytes]:

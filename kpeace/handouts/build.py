@@ -143,7 +143,7 @@ class BuildResult:
     seconds: float = 0.0
     skipped: list[Path] = field(default_factory=list)
     bundles: set[plotlyjs.Bundle] = field(default_factory=set)  # plotly.js the handouts need
-    stylesheets: dict[str, str] = field(default_factory=dict)  # shared lab CSS they link
+    shared: dict[str, str] = field(default_factory=dict)  # shared lab CSS and figures they link
 
 
 def describe_notebook(nb: nbformat.NotebookNode, stem: str) -> NotebookInfo:
@@ -364,7 +364,7 @@ def build_one(
             bundle = resources["kpeace"].get("plotly_bundle")
             if bundle is not None:
                 result.bundles.add(bundle)
-            result.stylesheets.update(resources["kpeace"].get("lab_css", {}))
+            result.shared.update(resources["kpeace"].get("shared", {}))
             _write(out / f"{path.stem}.{edition}.html", body, result, stop)
     except BuildInterrupted:
         result.error = f"{path.name}: interrupted"
@@ -662,8 +662,8 @@ def build(
         needed = {b for r in ordered if r.files for b in r.bundles}
         for bundle in sorted(needed, key=lambda b: b.file_name):
             _write(out / bundle.file_name, bundle.source(), extra)
-        sheets = {n: css for r in ordered if r.files for n, css in r.stylesheets.items()}
-        for name, content in {**assets.shared_files(), **sheets}.items():
+        linked = {n: text for r in ordered if r.files for n, text in r.shared.items()}
+        for name, content in {**assets.shared_files(), **linked}.items():
             _write(out / name, content, extra)
         font = assets.FONT
     from kpeace import data

@@ -35,7 +35,7 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import ExecutePreprocessor, Preprocessor, TagRemovePreprocessor
 from traitlets import Bool, Unicode, default
 
-from kpeace.handouts import assets, markdown, style_classes, unused_css
+from kpeace.handouts import assets, markdown, shared_figures, style_classes, unused_css
 from kpeace.handouts import plotly as bundles
 from kpeace.handouts.fonts import font_face
 from kpeace.handouts.validity import escape_controls, valid_css
@@ -123,7 +123,8 @@ class HandoutPreprocessor(Preprocessor):
             nbconvert resources; ``resources["kpeace"]`` gets ``needs_plotly`` and the
             plotly.js to inline (``plotly_inline``) or reference (``plotly_src``): the smallest
             bundle that draws every trace type of the page (``plotly_bundle``, a
-            :class:`kpeace.handouts.plotly.Bundle`).
+            :class:`kpeace.handouts.plotly.Bundle`); with ``shared_assets``, ``figures``: the
+            figure files the page loads (name → text, see :mod:`.shared_figures`).
 
         Returns
         -------
@@ -132,6 +133,7 @@ class HandoutPreprocessor(Preprocessor):
         """
         needs = False
         self._types: set[str] = set()
+        self._figures: dict[str, str] = {}
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
@@ -153,6 +155,7 @@ class HandoutPreprocessor(Preprocessor):
             if bundle and not self.shared_assets
             else "",
             plotly_src=bundle.file_name if bundle and self.shared_assets else "",
+            figures=self._figures,
         )
         return nb, resources
 
@@ -187,6 +190,9 @@ class HandoutPreprocessor(Preprocessor):
             html = REMOTE_SCRIPT.sub("", html)
             html, used = bundles.figures_in(html)
             self._types |= used if used is not None else {UNKNOWN}
+            if self.shared_assets:
+                html, written = shared_figures.share(html, assets.MARK)
+                self._figures.update(written)
             if self.teacher:
                 html = html.replace('<details class="kp-answer"', '<details class="kp-answer" open')
             data["text/html"] = html
@@ -330,8 +336,9 @@ class HandoutExporter(HTMLExporter):
             version=__version__,
         )
         body, resources = super().from_notebook_node(nb, resources, **kw)
+        body = _gather_highlight_css(body, resources.get("inlining", {}).get("css", []))
         body, sheets = _place_lab_css(_prune_lab_css(body), self.shared_assets)
-        resources["kpeace"]["lab_css"] = sheets
+        resources["kpeace"]["shared"] = {**sheets, **resources["kpeace"].get("figures", {})}
         body = style_classes.apply(body)
         # pages with Korean carry the font, or link the shared one (no system font needed)
         face = font_face(body, href=assets.FONT if self.shared_assets else None)
@@ -342,6 +349,29 @@ class HandoutExporter(HTMLExporter):
 
 LAB_CSS = re.compile(r"<!--kp-lab-css-->(.*?)<!--/kp-lab-css-->", re.S)
 STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S | re.I)
+
+
+def _gather_highlight_css(page: str, sheets: list[str]) -> str:
+    """Move the code-highlighting styles (nbconvert's pygments CSS) in with the lab styles.
+
+    They come just before the lab styles, so the cascade keeps its order; there they are
+    pruned like the rest (a student page shows no code) and, with ``--shared-assets``, linked
+    with them.
+    """
+    found = LAB_CSS.search(page)
+    if not found:
+        return page
+    moved = []
+    for css in sheets:
+        block = re.compile(r'<style type="text/css">\s*' + re.escape(css) + r"\s*</style>\s*")
+        hit = block.search(page, 0, found.start())
+        if hit is None:
+            continue
+        moved.append(f'<style type="text/css">{css}</style>')
+        page = page[: hit.start()] + page[hit.end() :]
+        found = LAB_CSS.search(page)
+    start = found.start() + len("<!--kp-lab-css-->")
+    return page[:start] + "".join(moved) + page[start:]
 
 
 def _prune_lab_css(page: str) -> str:

@@ -208,8 +208,28 @@ _COMMA = re.compile(r"\s*,?\s*")
 _DECODER = json.JSONDecoder()
 
 
-def _values(html: str, start: int, count: int) -> list[tuple[Any, int, int]]:
-    """Read ``count`` comma-separated JSON values from ``start``: (value, begin, end) each."""
+def read_values(html: str, start: int, count: int) -> list[tuple[Any, int, int]]:
+    """Read ``count`` comma-separated JSON values of a script from ``start``.
+
+    Parameters
+    ----------
+    html : str
+        The text holding them (a ``Plotly.newPlot(`` call's arguments, say).
+    start : int
+        Where the first value begins.
+    count : int
+        How many values to read.
+
+    Returns
+    -------
+    list of tuple
+        ``(value, begin, end)`` for each value.
+
+    Raises
+    ------
+    ValueError
+        If a value is not JSON.
+    """
     found = []
     at = start
     for _ in range(count):
@@ -245,13 +265,13 @@ def figures_in(html: str) -> tuple[str, set[str] | None]:
     frames: list[Any] = []
     for call in ADD_FRAMES.finditer(html):
         try:
-            frames += _values(html, call.end(), 1)[0][0]
+            frames += read_values(html, call.end(), 1)[0][0]
         except ValueError:
             return html, None
     pieces, done = [], 0
     for call in calls:
         try:
-            (_, _, _), (data, _, _), (layout, begin, end) = _values(html, call.end(), 3)
+            (_, _, _), (data, _, _), (layout, begin, end) = read_values(html, call.end(), 3)
         except ValueError:
             return html, None
         if not isinstance(data, list) or not isinstance(layout, dict):
