@@ -77,6 +77,25 @@ def test_each_figure_is_one_file_that_both_editions_load(folders):
         assert shared / name in extra.files and assets.owned(shared / name)
 
 
+def test_a_page_copied_without_its_folder_says_so_in_each_figure(folders, offline, tmp_path):
+    _, shared, _ = folders
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    page = alone / f"{NOTEBOOK.stem}.student.html"
+    page.write_bytes((shared / page.name).read_bytes())
+    opened = offline(page.as_uri())
+    try:
+        notes = opened.page.evaluate(
+            "[...document.querySelectorAll('.plotly-graph-div')].map(d => d.innerText)"
+        )
+    finally:
+        opened.context.close()
+    assert len(notes) >= 3 and all(
+        "Open the page from the whole handouts folder" in n for n in notes
+    )
+    assert opened.errors and all("ERR_FILE_NOT_FOUND" in e for e in opened.errors), opened.errors
+
+
 def test_figures_in_one_script_each_load_their_file_before_it():
     one = 'Plotly.newPlot("a", [{"type": "bar", "y": [1]}], {"title": {"text": "<b>A</b>"}}, {})'
     two = 'Plotly.newPlot("b", [{"type": "scatter", "y": [2]}], {}, {"responsive": true})'

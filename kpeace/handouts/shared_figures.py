@@ -23,6 +23,12 @@ from kpeace.handouts.plotly import ADD_FRAMES, NEW_PLOT, read_values
 #: Where the figure files put what they hold (``window.kpeaceFigures[<hash>]``).
 REGISTRY = "window.kpeaceFigures"
 _SCRIPT_START = re.compile(r"<script\b[^>]*>", re.I)
+#: Shown in a figure's place when the page was copied without the files beside it.
+MISSING = (
+    '<p class="kp-note">This figure is drawn from files that come with this page in its '
+    "folder (plotly.js and the figure's data), and they are not beside it here. Open the page "
+    "from the whole handouts folder. The figure's text description below gives its content.</p>"
+)
 
 
 def _source(figure: dict[str, Any]) -> str:
@@ -66,8 +72,9 @@ def share(html: str, mark: str) -> tuple[str, dict[str, str]]:
     -------
     tuple
         The HTML, which loads each figure's file before the script that draws it and reads
-        the data and layout from there, and the files to write (name → text). The HTML is
-        returned unchanged, with no files, if it adds frames or a call cannot be read.
+        the data and layout from there (or, if the files are not beside the page, shows
+        :data:`MISSING` in the figure's place), and the files to write (name → text). The HTML
+        is returned unchanged, with no files, if it adds frames or a call cannot be read.
     """
     calls = list(NEW_PLOT.finditer(html))
     if not calls or ADD_FRAMES.search(html):
@@ -76,7 +83,7 @@ def share(html: str, mark: str) -> tuple[str, dict[str, str]]:
     written: dict[str, str] = {}
     for call in calls:
         try:
-            (_, _, _), (data, begin, _), (layout, _, end) = read_values(html, call.end(), 3)
+            (div, _, _), (data, begin, _), (layout, _, end) = read_values(html, call.end(), 3)
         except ValueError:
             return html, {}
         scripts = list(_SCRIPT_START.finditer(html, 0, call.start()))
@@ -88,8 +95,13 @@ def share(html: str, mark: str) -> tuple[str, dict[str, str]]:
         written[name] = figure_file(key, figure, mark)
         ref = f'{REGISTRY}["{key}"]'
         at = scripts[-1].start()  # the script that draws it: its data file loads just before
+        guard = (
+            f"if (!(window.Plotly && {REGISTRY} && {ref})) document.getElementById("
+            f"{json.dumps(div)}).innerHTML = {json.dumps(MISSING)}; else "
+        )
         edits += [
             (at, at, f'<script src="{name}"></script>'),
+            (call.start(), call.start(), guard),
             (begin, end, f"{ref}.data, {ref}.layout"),
         ]
     pieces, done = [], 0
