@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -75,6 +76,29 @@ def test_each_figure_is_one_file_that_both_editions_load(folders):
         text = (shared / name).read_text(encoding="utf-8")
         assert text.startswith(assets.MARK) and '"data":[{' in text
         assert shared / name in extra.files and assets.owned(shared / name)
+
+
+def test_a_rebuild_removes_its_own_files_that_no_page_links_any_more(folders, tmp_path):
+    _, shared, _ = folders
+    out = tmp_path / "again"
+    shutil.copytree(shared, out)
+    linked = {n for p in out.glob("*.html") for n in LINKED.findall(p.read_text("utf-8"))}
+    old_figure = out / "kpeace-figure-000000000000.js"  # from an earlier build of a notebook
+    old_figure.write_text(assets.MARK + "window.kpeaceFigures = {};\n", encoding="utf-8")
+    old_sheet = out / "kpeace-lab-000000000000.css"
+    old_sheet.write_text(assets.MARK + "p{color:red}", encoding="utf-8")
+    mine = out / "kpeace-figure-111111111111.js"  # same pattern, not written by kpeace
+    mine.write_text("// a teacher's own\n", encoding="utf-8")
+    kept = out / "kpeace-figure-222222222222.js"  # kpeace's, but a page of the teacher links it
+    kept.write_text(assets.MARK + "//\n", encoding="utf-8")
+    (out / "notes.html").write_text(f'<script src="{kept.name}"></script>', encoding="utf-8")
+    results, extra = build([NOTEBOOK], out, shared_assets=True)
+    assert not [r.error for r in results if r.error]
+    assert sorted(extra.removed) == [old_figure, old_sheet]
+    assert not old_figure.exists() and not old_sheet.exists()
+    assert mine.is_file() and kept.is_file()
+    assert all((out / n).is_file() for n in linked)  # every file a page links is still there
+    assert len([n for n in linked if assets.FIGURE.fullmatch(n)]) >= 3
 
 
 def test_a_page_copied_without_its_folder_says_so_in_each_figure(folders, offline, tmp_path):

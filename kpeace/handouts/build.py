@@ -144,6 +144,7 @@ class BuildResult:
     skipped: list[Path] = field(default_factory=list)
     bundles: set[plotlyjs.Bundle] = field(default_factory=set)  # plotly.js the handouts need
     shared: dict[str, str] = field(default_factory=dict)  # shared lab CSS and figures they link
+    removed: list[Path] = field(default_factory=list)  # kpeace's own files no page links now
 
 
 def describe_notebook(nb: nbformat.NotebookNode, stem: str) -> NotebookInfo:
@@ -682,4 +683,37 @@ def build(
     with_guide = with_guide or _owned_file(out / "teacher-guide.html")
     listed = _catalogue(out, ordered)
     _write(out / "index.html", index_page(listed, EDITIONS, with_guide=with_guide), extra)
+    _remove_unlinked(out, extra)
     return ordered, extra
+
+
+#: A link to one of the files named by their content (lab styles, figures).
+_CONTENT_NAMED = re.compile(r'(?:href|src)="(kpeace-(?:lab|figure)-[0-9a-f]{12}\.(?:css|js))"')
+
+
+def _remove_unlinked(out: Path, result: BuildResult) -> None:
+    """Delete kpeace's content-named files that no page in ``out`` links any more.
+
+    A rebuild after a notebook changed writes its figures and styles under new names; the old
+    files would pile up. Only files kpeace wrote (see :func:`assets.owned`) are deleted, and
+    only when no ``.html`` file in the folder, kpeace's or not, links them.
+    """
+    named = [
+        p
+        for p in out.iterdir()
+        if assets.FIGURE.fullmatch(p.name) or assets.LAB_STYLESHEET.fullmatch(p.name)
+    ]
+    if not named:
+        return
+    linked: set[str] = set()
+    for page in out.glob("*.html"):
+        try:
+            linked.update(
+                _CONTENT_NAMED.findall(page.read_text(encoding="utf-8", errors="replace"))
+            )
+        except OSError:
+            return  # a page we cannot read may link any of them: keep them all
+    for path in named:
+        if path.name not in linked and path.is_file() and assets.owned(path):
+            path.unlink()
+            result.removed.append(path)

@@ -1086,4 +1086,20 @@ BREAKS: tuple[Break, ...] = (
         tests=("tests/test_shared_assets.py", "-k", "without_its_folder"),
         description="a page copied without its folder shows empty boxes and a script error",
     ),
+    Break(
+        id="stale-shared-files-kept",
+        file="kpeace/handouts/build.py",
+        old="        if path.name not in linked and path.is_file() and assets.owned(path):",
+        new="        if False:",
+        tests=("tests/test_shared_assets.py", "-k", "no_page_links"),
+        description="a rebuild leaves the figure files and styles of earlier builds in the folder",
+    ),
+    Break(
+        id="stale-shared-files-removed-when-linked",
+        file="kpeace/handouts/build.py",
+        old="        if path.name not in linked and path.is_file() and assets.owned(path):",
+        new="        if path.is_file() and assets.owned(path):",
+        tests=("tests/test_shared_assets.py", "-k", "no_page_links"),
+        description="a rebuild deletes shared files that pages still link",
+    ),
 )
