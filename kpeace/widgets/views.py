@@ -120,16 +120,21 @@ def static_figure(
 
 
 def _figure_widget_class() -> type[go.FigureWidget]:
-    """Return plotly's ``FigureWidget``, its base module imported as a plain module first.
+    """Return the ``FigureWidget`` class live explorers draw with (imported on first use).
 
-    The first ``FigureWidget`` imports plotly's widget and renderer machinery (and with it
-    nbformat and jsonschema). In a Jupyter kernel, importing ``plotly.basewidget`` directly
-    costs about 0.4 s less CPU than leaving that import to ``go.FigureWidget``'s lazy
-    attribute lookup (measured in fresh kernels; the result is the same class).
+    It is plotly's ``FigureWidget`` with its JavaScript held as ASCII text, ~5 MB less in every
+    learner's kernel (see :mod:`kpeace.widgets._figurewidget`). ``plotly.basewidget`` (which
+    imports plotly's renderers and with them nbformat and jsonschema) is imported here, as a
+    plain module, before that module: in a fresh Jupyter kernel this costs ~0.4 s less CPU
+    than leaving it to ``go.FigureWidget``'s lazy attribute lookup, and ~0.9 s less than
+    leaving it to the import of ``kpeace.widgets._figurewidget`` (measured per notebook; the
+    time goes into building jsonschema's IRI grammar either way, so the cause is not ours).
     """
     import plotly.basewidget  # noqa: F401  (see above)
 
-    return go.FigureWidget
+    from kpeace.widgets._figurewidget import FigureWidget
+
+    return FigureWidget
 
 
 def live_spec(fig: go.Figure) -> dict[str, Any]:

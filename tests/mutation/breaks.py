@@ -1102,4 +1102,29 @@ BREAKS: tuple[Break, ...] = (
         tests=("tests/test_shared_assets.py", "-k", "no_page_links"),
         description="a rebuild deletes shared files that pages still link",
     ),
+    # --- issue 12 (mem): a live figure's JavaScript held at one byte a character ------------
+    Break(
+        id="figure-widget-script-two-bytes-a-char",
+        file="kpeace/widgets/_figurewidget.py",
+        old="    _esm = ascii_script(plotly_bundle())",
+        new='    _esm = plotly_bundle().decode("utf-8")',
+        tests=("tests/test_widget_memory.py",),
+        description="every kernel holds plotly's widget script at two bytes a character (~5 MB)",
+    ),
+    Break(
+        id="live-figure-plain-plotly-widget",
+        file="kpeace/widgets/views.py",
+        old="    from kpeace.widgets._figurewidget import FigureWidget\n\n    return FigureWidget",
+        new="    import plotly.basewidget  # noqa: F401\n\n    return go.FigureWidget",
+        tests=("tests/test_widget_memory.py",),
+        description="live explorers go back to plotly's FigureWidget and its 10 MB script string",
+    ),
+    Break(
+        id="ascii-script-no-surrogate-pairs",
+        file="kpeace/widgets/_figurewidget.py",
+        old='    units = text.encode("utf-16-be")',
+        new='    units = text.encode("utf-32-be")',
+        tests=("tests/test_widget_memory.py",),
+        description="characters beyond U+FFFF escaped wrongly (not as JavaScript surrogate pairs)",
+    ),
 )
