@@ -53,6 +53,15 @@ def test_rules_the_page_cannot_match_and_properties_nothing_reads_are_dropped():
     assert len(css) < len(SHEET) / 2
 
 
+def test_each_page_is_pruned_from_the_whole_sheet_though_it_is_parsed_once():
+    """Pages of a build share one parse of the lab CSS; pruning one page must not cut it."""
+    [first] = prune([SHEET], PAGE)  # drops .absent inside @media print
+    [other] = prune([SHEET], '<div class="absent kept">x</div>')
+    assert "@media print{.absent{color:black}" in other
+    assert ".absent{color:blue" in other and ".absent{color:black" not in first
+    assert prune([SHEET], PAGE) == [first]
+
+
 def test_a_property_read_by_another_sheet_or_the_page_is_kept():
     first, second = prune(
         [":root { --a: 1px; --b: 2px; --c: 3px; }", "p { margin: var(--a); }"],

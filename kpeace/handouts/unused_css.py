@@ -11,7 +11,9 @@ rule is dropped only when it certainly cannot apply.
 
 from __future__ import annotations
 
+import copy
 import re
+from functools import lru_cache
 
 import tinycss2
 
@@ -88,6 +90,7 @@ def _prune_rules(rules: list, classes: set[str], ids: set[str]) -> list:
             )
             if inner:
                 text = tinycss2.serialize(inner)
+                rule = copy.copy(rule)  # the parsed sheet is cached: change a copy only
                 rule.content = tinycss2.parse_component_value_list(text)
                 kept.append(rule)
         elif rule.type == "at-rule":
@@ -146,6 +149,12 @@ def _serialise(rule: object, dead: set[str]) -> str:
     return tinycss2.serialize([rule]) + "\n"
 
 
+@lru_cache(maxsize=16)
+def _parsed(css: str) -> tuple:
+    """Parse a style sheet once per process: every page of a build carries the same lab CSS."""
+    return tuple(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+
+
 def prune(sheets: list[str], page: str) -> list[str]:
     """Return the style sheets without the rules and custom properties ``page`` cannot use.
 
@@ -163,11 +172,6 @@ def prune(sheets: list[str], page: str) -> list[str]:
         The smaller style sheets, in the same order.
     """
     classes, ids = names_in(page)
-    kept = [
-        _prune_rules(
-            tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True), classes, ids
-        )
-        for css in sheets
-    ]
+    kept = [_prune_rules(list(_parsed(css)), classes, ids) for css in sheets]
     dead = _dead_properties([rule for rules in kept for rule in rules], page)
     return ["".join(_serialise(rule, dead) for rule in rules) for rules in kept]
