@@ -527,7 +527,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Execute the notebooks (default: the whole series) and write one "
         "self-contained HTML file per notebook and edition, plus index.html. The handouts work "
         "offline: figures keep their menus, answers are behind 'Show the answer'. Only files "
-        "kpeace writes are touched in the output folder; nothing is deleted.",
+        "kpeace wrote are touched in the output folder, and the only ones ever deleted are "
+        "kpeace's own shared figure and style files that no page links any more.",
         epilog="examples:\n  kpeace handouts\n  kpeace handouts 01 03 --edition student\n"
         "  kpeace handouts --out /tmp/class --jobs 2 --shared-assets",
         formatter_class=argparse.RawDescriptionHelpFormatter,
