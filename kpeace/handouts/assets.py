@@ -23,6 +23,8 @@ PRINT_SCRIPT = "kpeace-print.js"
 FONT = fonts.FILE
 LAB_STYLESHEET = re.compile(r"kpeace-lab-[0-9a-f]{12}\.css")
 FIGURE = re.compile(r"kpeace-figure-[0-9a-f]{12}\.js")  # see kpeace.handouts.shared_figures
+#: The shared files named by their content: a rebuild may leave old ones no page links.
+CONTENT_NAMED = (LAB_STYLESHEET, FIGURE)
 #: The first line of the shared text files: how a rebuild knows the file is kpeace's own.
 MARK = "/* kpeace handouts: shared by the handouts in this folder */\n"
 
@@ -69,11 +71,23 @@ def is_asset(name: str) -> bool:
         True for the stylesheet, the print script, the font, the lab stylesheets and the
         figure files.
     """
-    return (
-        name in (STYLESHEET, PRINT_SCRIPT, FONT)
-        or bool(LAB_STYLESHEET.fullmatch(name))
-        or bool(FIGURE.fullmatch(name))
-    )
+    return name in (STYLESHEET, PRINT_SCRIPT, FONT) or is_content_named(name)
+
+
+def is_content_named(name: str) -> bool:
+    """Return True for a shared file named by its content (a lab stylesheet, a figure).
+
+    Parameters
+    ----------
+    name : str
+        A file name.
+
+    Returns
+    -------
+    bool
+        True if ``name`` matches one of :data:`CONTENT_NAMED`.
+    """
+    return any(pattern.fullmatch(name) for pattern in CONTENT_NAMED)
 
 
 def shared_files() -> dict[str, bytes]:

@@ -688,7 +688,9 @@ def build(
 
 
 #: A link to one of the files named by their content (lab styles, figures).
-_CONTENT_NAMED = re.compile(r'(?:href|src)="(kpeace-(?:lab|figure)-[0-9a-f]{12}\.(?:css|js))"')
+_CONTENT_NAMED = re.compile(
+    '(?:href|src)="(' + "|".join(p.pattern for p in assets.CONTENT_NAMED) + ')"'
+)
 
 
 def _remove_unlinked(out: Path, result: BuildResult) -> None:
@@ -698,11 +700,7 @@ def _remove_unlinked(out: Path, result: BuildResult) -> None:
     files would pile up. Only files kpeace wrote (see :func:`assets.owned`) are deleted, and
     only when no ``.html`` file in the folder, kpeace's or not, links them.
     """
-    named = [
-        p
-        for p in out.iterdir()
-        if assets.FIGURE.fullmatch(p.name) or assets.LAB_STYLESHEET.fullmatch(p.name)
-    ]
+    named = [p for p in out.iterdir() if assets.is_content_named(p.name)]
     if not named:
         return
     linked: set[str] = set()

@@ -38,15 +38,15 @@ def _source(figure: dict[str, Any]) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def figure_file(key: str, figure: dict[str, Any], mark: str) -> str:
+def figure_file(key: str, source: str, mark: str) -> str:
     """Return the text of a shared figure file.
 
     Parameters
     ----------
     key : str
-        The figure's key (12 hex digits of its content's hash).
-    figure : dict
-        ``{"data": [...], "layout": {...}}``.
+        The figure's key (12 hex digits of the hash of ``source``).
+    source : str
+        ``{"data": [...], "layout": {...}}`` as script-safe JSON (what ``_source`` returns).
     mark : str
         The first line every shared text file starts with (``assets.MARK``).
 
@@ -55,7 +55,7 @@ def figure_file(key: str, figure: dict[str, Any], mark: str) -> str:
     str
         ``mark`` and one statement that stores the figure under ``key``.
     """
-    return f'{mark}({REGISTRY} = {REGISTRY} || {{}})["{key}"] = {_source(figure)};\n'
+    return f'{mark}({REGISTRY} = {REGISTRY} || {{}})["{key}"] = {source};\n'
 
 
 def share(html: str, mark: str) -> tuple[str, dict[str, str]]:
@@ -89,10 +89,10 @@ def share(html: str, mark: str) -> tuple[str, dict[str, str]]:
         scripts = list(_SCRIPT_START.finditer(html, 0, call.start()))
         if not scripts:
             return html, {}
-        figure = {"data": data, "layout": layout}
-        key = hashlib.sha256(_source(figure).encode("utf-8")).hexdigest()[:12]
+        source = _source({"data": data, "layout": layout})
+        key = hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
         name = f"kpeace-figure-{key}.js"
-        written[name] = figure_file(key, figure, mark)
+        written[name] = figure_file(key, source, mark)
         ref = f'{REGISTRY}["{key}"]'
         at = scripts[-1].start()  # the script that draws it: its data file loads just before
         guard = (
